@@ -1,0 +1,108 @@
+"""The one event stream a session emits and every face (CLI, TUI, eval runner) consumes.
+
+Faces never see model backends: they render these events and answer approval requests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+
+@dataclass(frozen=True)
+class AgentStarted:
+    agent: str
+    role: Literal["coordinator", "lead", "collaborator"]
+
+
+@dataclass(frozen=True)
+class AgentFinished:
+    agent: str
+
+
+@dataclass(frozen=True)
+class TextDelta:
+    agent: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    agent: str
+    call_id: str
+    name: str
+    input: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ToolResult:
+    agent: str
+    call_id: str
+    name: str
+    output: Any
+    is_error: bool = False
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    agent: str
+    sql: str
+    dialect: str
+    valid: bool
+    diagnostics: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ApprovalRequest:
+    """Something that would run against a user's source or write to disk; nothing happens before a yes."""
+
+    approval_id: str
+    agent: str
+    kind: Literal["run_sql", "write_file", "commit"]
+    summary: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class ApprovalDecision:
+    approval_id: str
+    approved: bool
+
+
+@dataclass(frozen=True)
+class Usage:
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+    cost_usd: float = 0.0
+    model: str = ""
+
+
+@dataclass(frozen=True)
+class FinalAnswer:
+    text: str
+    agents: list[str]
+    validated_sql: list[str] = field(default_factory=list)
+    commit_message: str | None = None
+
+
+@dataclass(frozen=True)
+class ErrorEvent:
+    code: str
+    message: str
+
+
+Event = (
+    AgentStarted
+    | AgentFinished
+    | TextDelta
+    | ToolCall
+    | ToolResult
+    | ValidationResult
+    | ApprovalRequest
+    | ApprovalDecision
+    | Usage
+    | FinalAnswer
+    | ErrorEvent
+)

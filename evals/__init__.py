@@ -1,0 +1,1 @@
+"""deassist's offline eval suite (cases, graders, runner) and `evals/bench/` benchmarks."""

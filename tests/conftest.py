@@ -1,0 +1,84 @@
+"""Shared fixtures: the installed console script, the shared SQL corpus, and the PostgreSQL server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared" / "data"
+BIRD = SHARED_DATA / "bird-mini-dev"
+SHOP = ROOT / "assistant" / "examples" / "shop"
+PG_DSN = os.environ.get("DEASSIST_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+@dataclass
+class Completed:
+    code: int
+    out: str
+    err: str
+
+
+def _console_script() -> str:
+    candidate = Path(sys.executable).with_name("deassist")
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which("deassist")
+    if not found:
+        raise RuntimeError("the deassist console script is not installed (pip install -e '.[test]')")
+    return found
+
+
+@pytest.fixture(scope="session")
+def deassist_bin() -> str:
+    return _console_script()
+
+
+@pytest.fixture
+def run_cli(deassist_bin: str, tmp_path: Path):
+    """Run the installed `deassist` console script in a subprocess, as a user would."""
+
+    def run(*args: str, input: str | None = None, cwd: Path | None = None, env: dict[str, str] | None = None) -> Completed:
+        full_env = {**os.environ, "NO_COLOR": "1", "DEASSIST_HOME": str(tmp_path / "home")}
+        full_env.pop("ANTHROPIC_API_KEY", None)
+        full_env.update(env or {})
+        proc = subprocess.run(
+            [deassist_bin, *args],
+            input=input,
+            capture_output=True,
+            text=True,
+            cwd=cwd or tmp_path,
+            env=full_env,
+            timeout=300,
+        )
+        return Completed(proc.returncode, proc.stdout, proc.stderr)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def bird() -> Path:
+    if not BIRD.exists():
+        pytest.skip(f"the shared corpus is not at {BIRD}")
+    return BIRD
+
+
+@pytest.fixture(scope="session")
+def pg_dsn() -> str:
+    """The local PostgreSQL server; outside CI an unreachable server skips, in CI it fails."""
+    import psycopg
+
+    try:
+        with psycopg.connect(PG_DSN, connect_timeout=3) as conn:
+            conn.execute("SELECT 1")
+    except psycopg.OperationalError as exc:
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip(f"no PostgreSQL server at {PG_DSN}: {str(exc).splitlines()[0]}")
+    return PG_DSN
