@@ -17,6 +17,21 @@ from tools.errors import FAILURE, USAGE, DeassistError
 
 # name -> "module:attribute" of a click command; one line per command, imported on use.
 COMMANDS: dict[str, str] = {
+    "validate": "assistant.cli.sql_commands:validate",
+    "transpile": "assistant.cli.sql_commands:transpile",
+    "run": "assistant.cli.sql_commands:run",
+    "inspect": "assistant.cli.catalog_commands:inspect",
+    "profile": "assistant.cli.catalog_commands:profile",
+    "hook": "assistant.cli.attribution_commands:hook",
+    "commit-msg": "assistant.cli.attribution_commands:commit_msg",
+    "ask": "assistant.cli.ask_commands:ask",
+    "agents": "assistant.cli.ask_commands:agents",
+    "draft": "assistant.cli.drafting_commands:draft",
+    "pipeline": "assistant.cli.drafting_commands:pipeline",
+    "quality": "assistant.cli.drafting_commands:quality",
+    "chat": "assistant.cli.chat_command:chat",
+    "eval": "assistant.cli.eval_command:eval_command",
+    "memory": "assistant.cli.memory_commands:memory",
 }
 
 
@@ -46,6 +61,21 @@ class LazyGroup(click.Group):
 
 # One-line summaries shown by `deassist --help` without importing the command modules.
 HELP: dict[str, str] = {
+    "validate": "Check SQL against a schema in the dialect you write.",
+    "transpile": "Translate SQL between dialects, reporting what cannot carry over.",
+    "run": "Run a read-only query against a local source.",
+    "inspect": "Show the tables and columns of files and databases.",
+    "profile": "Profile columns: nulls, distincts, ranges, semantic types, PII, keys.",
+    "hook": "Install, remove or run the commit attribution hooks.",
+    "commit-msg": "Check or suggest an attributed commit message.",
+    "ask": "Ask the agents a one-shot question.",
+    "agents": "List the agents on the roster and where each came from.",
+    "draft": "Draft a dbt project or a medallion pipeline that builds.",
+    "pipeline": "Run a drafted pipeline.",
+    "quality": "Generate and run data-quality checks on a source.",
+    "chat": "Open the chat TUI.",
+    "eval": "Run the offline eval suite.",
+    "memory": "Add, search and show what the agents remember about your platform.",
 }
 
 
