@@ -12,7 +12,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = ROOT.parent / "shared" / "data"
+SHARED_DATA = next(
+    (parent / "shared" / "data" for parent in ROOT.parents if (parent / "shared" / "data").is_dir()),
+    ROOT.parent / "shared" / "data",
+)
 BIRD = SHARED_DATA / "bird-mini-dev"
 SHOP = ROOT / "assistant" / "examples" / "shop"
 PG_DSN = os.environ.get("DEASSIST_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
