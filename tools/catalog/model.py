@@ -38,7 +38,7 @@ class Source:
     """Where tables come from. `location` is a path, glob or connection string (password redacted in `display`)."""
 
     kind: SourceKind
-    location: str
+    location: str = field(repr=False)  # may hold a password: kept out of reprs, tracebacks and logs
     display: str
 
 
