@@ -1,0 +1,160 @@
+"""One in-memory DuckDB that can read every catalog table, whatever its source.
+
+Files are read through their table function (Parquet in place; CSV and JSON parsed once into a
+temporary table), DuckDB files are attached read-only, and SQLite and PostgreSQL tables are copied
+in through CSV (DuckDB's own scanners for them are extensions that need a download). Database
+copies stop at `row_limit` rows, and the profile says so.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from tools.catalog.model import Table
+from tools.errors import DeassistError
+
+# Text files up to this size are parsed once into memory; larger ones are re-read by each pass.
+MATERIALIZE_BYTES = 512 * 1024 * 1024
+
+
+def quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+class ProfileEngine:
+    def __init__(self, *, row_limit: int) -> None:
+        import duckdb
+
+        self.conn = duckdb.connect(":memory:")
+        self.row_limit = row_limit
+        self._attached: dict[str, str] = {}
+        self._tmp = tempfile.TemporaryDirectory(prefix="deassist-profile-")
+        self._count = 0
+
+    def close(self) -> None:
+        self.conn.close()
+        self._tmp.cleanup()
+
+    def relation(self, table: Table) -> tuple[str, list[str]]:
+        """A SQL relation reading `table` in this engine, and notes about how it was read."""
+        import duckdb
+
+        self._count += 1
+        kind = table.source.kind
+        try:
+            if kind == "files" and table.reader:
+                if "read_parquet" in table.reader or _size(table) > MATERIALIZE_BYTES:
+                    return f"(SELECT * FROM {table.reader})", []
+                name = f"t{self._count}"
+                self.conn.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {table.reader}")
+                return name, []
+            if kind == "duckdb":
+                alias = self._attach(table.source.location)
+                return f"{alias}.{quote_ident(table.schema or 'main')}.{quote_ident(table.name)}", []
+            if kind == "sqlite":
+                return self._stage(table, _sqlite_rows(table, self.row_limit + 1))
+            if kind == "postgres":
+                return self._stage_postgres(table)
+        except duckdb.Error as exc:
+            raise DeassistError(
+                "DEA-PROFILE-READ", f"{table.source.display}: {table.name}: {str(exc).splitlines()[0]}"
+            ) from None
+        raise DeassistError(
+            "DEA-PROFILE-NO-DATA", f"{table.source.display}: {table.name} comes from DDL and holds no rows to profile"
+        )
+
+    def estimated_rows(self, table: Table, relation: str) -> int | None:
+        """Rows known without a scan: catalog metadata, or the size of a table copied into memory."""
+        if relation.startswith("t") and relation[1:].isdigit():
+            return self.conn.execute(f"SELECT count(*) FROM {relation}").fetchone()[0]
+        return table.row_count
+
+    def _attach(self, path: str) -> str:
+        if path not in self._attached:
+            alias = f"src{len(self._attached) + 1}"
+            self.conn.execute(f"ATTACH '{path.replace(chr(39), chr(39) * 2)}' AS {alias} (READ_ONLY)")
+            self._attached[path] = alias
+        return self._attached[path]
+
+    def _stage(self, table: Table, rows: Iterable[tuple]) -> tuple[str, list[str]]:
+        path = Path(self._tmp.name) / f"t{self._count}.csv"
+        copied = 0
+        with path.open("w", encoding="utf-8", newline="") as out:
+            out.write(",".join(_csv_field(c.name) for c in table.columns) + "\n")
+            for row in rows:
+                copied += 1
+                if copied > self.row_limit:
+                    break
+                out.write(",".join("" if v is None else _csv_field(v) for v in row) + "\n")
+        return self._load_csv(path, copied)
+
+    def _stage_postgres(self, table: Table) -> tuple[str, list[str]]:
+        import psycopg
+
+        from tools.catalog.postgres import connect
+
+        path = Path(self._tmp.name) / f"t{self._count}.csv"
+        qualified = f"{quote_ident(table.schema or 'public')}.{quote_ident(table.name)}"
+        conn = connect(table.source.location)
+        try:
+            with conn.transaction(), conn.cursor() as cur, path.open("wb") as out:
+                # FORCE_QUOTE * quotes every value, so an unquoted empty field is NULL and "" is ''.
+                copy_sql = (
+                    f"COPY (SELECT * FROM {qualified} LIMIT {self.row_limit + 1}) "
+                    "TO STDOUT (FORMAT csv, HEADER, FORCE_QUOTE *)"
+                )
+                with cur.copy(copy_sql) as copy:
+                    for chunk in copy:
+                        out.write(chunk)
+        except psycopg.Error as exc:
+            raise DeassistError(
+                "DEA-PROFILE-READ", f"{table.source.display}: {table.name}: {str(exc).splitlines()[0]}"
+            ) from None
+        finally:
+            conn.close()
+        lines = _count_records(path)
+        return self._load_csv(path, lines)
+
+    def _load_csv(self, path: Path, copied: int) -> tuple[str, list[str]]:
+        name = f"t{self._count}"
+        self.conn.execute(
+            f"CREATE TEMP TABLE {name} AS SELECT * FROM read_csv('{path}', header = true, "
+            f"allow_quoted_nulls = false, sample_size = -1, delim = ',', quote = '\"', escape = '\"') "
+            f"LIMIT {self.row_limit}"
+        )
+        path.unlink()
+        notes = [f"profiled the first {self.row_limit:,} rows"] if copied > self.row_limit else []
+        return name, notes
+
+
+def _size(table: Table) -> int:
+    try:
+        return os.path.getsize(table.source.location)
+    except OSError:
+        return 0
+
+
+def _csv_field(value: object) -> str:
+    if isinstance(value, bytes):
+        value = value.hex()
+    return '"' + str(value).replace('"', '""') + '"'
+
+
+def _count_records(path: Path) -> int:
+    """Rows in a COPY ... CSV HEADER output (an upper bound when values hold newlines)."""
+    with path.open("rb") as handle:
+        return max(sum(1 for _ in handle) - 1, 0)
+
+
+def _sqlite_rows(table: Table, limit: int) -> Iterable[tuple]:
+    conn = sqlite3.connect(f"{Path(table.source.location).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        yield from conn.execute(f"SELECT * FROM {quote_ident(table.name)} LIMIT {limit}")
+    except sqlite3.Error as exc:
+        raise DeassistError("DEA-PROFILE-READ", f"{table.source.display}: {table.name}: {exc}") from None
+    finally:
+        conn.close()
