@@ -91,6 +91,7 @@ def read_ddl(text: str, dialect: str, source: Source) -> Catalog:
                 foreign_keys=foreign_keys,
                 schema=table_expr.db or None,
                 kind="view" if statement.kind == "VIEW" else "table",
+                comment=" ".join(c.strip() for c in statement.comments or [] if c.strip()) or None,
             )
         )
     if not tables:
