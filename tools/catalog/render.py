@@ -18,8 +18,29 @@ def render_catalog(catalog: Catalog, fmt: str, *, dialect: str = "duckdb") -> st
     if fmt == "markdown":
         return "\n".join(_markdown_table(t) for t in catalog.tables)
     if fmt == "ddl":
-        return "\n\n".join(table_ddl(t, dialect) for t in catalog.tables) + "\n"
+        return "\n\n".join(table_ddl(t, dialect) for t in _referenced_first(catalog.tables)) + "\n"
     return "\n".join(_text_table(t) for t in catalog.tables)
+
+
+def _referenced_first(tables: Sequence[Table]) -> list[Table]:
+    """Tables ordered so a foreign key's target is created before it (engines that check insist)."""
+    by_name = {t.name.lower(): t for t in tables}
+    ordered: list[Table] = []
+    visiting: set[int] = set()
+
+    def visit(table: Table) -> None:
+        if id(table) in visiting:
+            return
+        visiting.add(id(table))
+        for fk in table.foreign_keys:
+            target = by_name.get(fk.ref_table.lower())
+            if target is not None and target.source == table.source:
+                visit(target)
+        ordered.append(table)
+
+    for table in tables:
+        visit(table)
+    return ordered
 
 
 def grid(rows: Sequence[Sequence[str]], indent: str = "  ") -> list[str]:
