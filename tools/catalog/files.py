@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -200,6 +201,8 @@ def _check_file(path: Path, kind: str) -> bool:
         raise DeassistError("DEA-SOURCE-EMPTY", f"{path}: the file holds only blank lines")
     if kind in {"csv", "tsv"}:
         _check_csv(path, text, kind, complete)
+    elif kind == "ndjson":
+        _check_ndjson(path, text, complete)
     return complete
 
 
@@ -247,6 +250,20 @@ def _check_csv(path: Path, text: str, kind: str, complete: bool) -> None:
                 f"{path}: line {reader.line_num}: {len(row)} fields where the header has {expected} "
                 f"(delimiter {shown})",
             )
+
+
+def _check_ndjson(path: Path, text: str, complete: bool) -> None:
+    lines = text.split("\n")
+    if not complete:
+        lines = lines[:-1]
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            json.loads(line)
+        except ValueError as exc:
+            reason = f"{exc.msg} at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else str(exc)
+            raise DeassistError("DEA-SOURCE-JSON", f"{path}: line {number}: not valid JSON ({reason})") from None
 
 
 def _sniff_delimiter(text: str) -> str:
