@@ -228,7 +228,7 @@ def _semantics_and_sample(conn, relation: str, profile: TableProfile, sample: in
     if rows > 50 * SEMANTIC_SAMPLE_ROWS:
         # Block sampling reads a fraction of the data; a reservoir would scan it all again.
         percent = min(100.0, 100.0 * 4 * SEMANTIC_SAMPLE_ROWS / rows)
-        clause = f"USING SAMPLE {percent:.4f}% (system) REPEATABLE (42)"
+        clause = f"USING SAMPLE {percent:.4f}% (system, 42)"
     else:
         clause = f"USING SAMPLE reservoir({SEMANTIC_SAMPLE_ROWS} ROWS) REPEATABLE (42)"
     cursor = conn.execute(f"SELECT * FROM {relation} {clause} LIMIT {SEMANTIC_SAMPLE_ROWS}")
