@@ -45,9 +45,7 @@ def file_reader(path: Path) -> str:
 
 def read_files(paths: Sequence[Path]) -> Catalog:
     """One table per file."""
-    import duckdb
-
-    conn = duckdb.connect(":memory:")
+    conn = _connect()
     try:
         return Catalog([_file_table(conn, path) for path in paths])
     finally:
@@ -56,10 +54,8 @@ def read_files(paths: Sequence[Path]) -> Catalog:
 
 def read_directory(path: Path) -> Catalog:
     """A table per data file at the top, and one per hive-partitioned folder (or the folder itself)."""
-    import duckdb
-
     children = _list_dir(path)
-    conn = duckdb.connect(":memory:")
+    conn = _connect()
     try:
         if any(_is_partition_dir(child) for child in children):
             return Catalog([_hive_table(conn, path)])
@@ -74,6 +70,14 @@ def read_directory(path: Path) -> Catalog:
             "DEA-SOURCE-EMPTY", f"{path}: the directory holds no CSV, TSV, Parquet, JSON or NDJSON files"
         )
     return Catalog(tables)
+
+
+def _connect():  # noqa: ANN202 - a duckdb connection
+    import duckdb
+
+    conn = duckdb.connect(":memory:")
+    conn.execute("SET enable_progress_bar = false")  # DuckDB would draw its own bar on a terminal
+    return conn
 
 
 def _list_dir(path: Path) -> list[Path]:

@@ -17,6 +17,8 @@ from pathlib import Path
 from tools.catalog.model import Table
 from tools.errors import DeassistError
 
+# DuckDB spills to disk past this, so profiling a large table stays well under 2 GB of memory.
+MEMORY_LIMIT = "1GB"
 # Text files up to this size are parsed once into memory; larger ones are re-read by each pass.
 MATERIALIZE_BYTES = 512 * 1024 * 1024
 
@@ -29,10 +31,13 @@ class ProfileEngine:
     def __init__(self, *, row_limit: int) -> None:
         import duckdb
 
-        self.conn = duckdb.connect(":memory:")
+        self._tmp = tempfile.TemporaryDirectory(prefix="deassist-profile-")
+        self.conn = duckdb.connect(
+            ":memory:", config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(Path(self._tmp.name) / "spill")}
+        )
+        self.conn.execute("SET enable_progress_bar = false")
         self.row_limit = row_limit
         self._attached: dict[str, str] = {}
-        self._tmp = tempfile.TemporaryDirectory(prefix="deassist-profile-")
         self._count = 0
 
     def close(self) -> None:

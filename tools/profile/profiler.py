@@ -10,6 +10,7 @@ checked by value inclusion only where names suggest a link.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -23,7 +24,7 @@ from tools.profile.semantic import infer_semantic_type, is_pii, mask
 DEFAULT_SAMPLE = 5
 # Up to this many rows, distinct counts are exact; above, HyperLogLog estimates (a few % off).
 EXACT_DISTINCT_ROWS = 200_000
-# Columns with at most this many distinct values get exact top values (a histogram); others a top-k.
+# Columns with at most this many distinct values get exact top values (a histogram); others, from the sample.
 HISTOGRAM_LIMIT = 1_000
 TOP_VALUES = 5
 # Values sampled per table for semantic types; rows copied from SQLite/PostgreSQL before profiling.
@@ -149,33 +150,29 @@ def _column_profile(name: str, dtype: str, stats: dict[str, Any], rows: int) -> 
 
 
 def _keys_and_top_values(conn, relation: str, profile: TableProfile) -> None:  # noqa: ANN001
-    """Top values and exact uniqueness of likely keys, in one more scan."""
+    """Exact top values of low-cardinality columns and exact uniqueness of likely keys, in one query."""
     rows = profile.row_count
     expressions: list[str] = []
-    top_slots: dict[str, tuple[int, str]] = {}
+    top_slots: dict[str, int] = {}
     key_slots: dict[str, int] = {}
     for column in profile.columns:
         col = quote_ident(column.name)
         if 0 < column.distinct < column.count and column.distinct <= HISTOGRAM_LIMIT and _groupable(column.type):
-            top_slots[column.name] = (len(expressions), "histogram")
+            top_slots[column.name] = len(expressions)
             expressions.append(f"histogram({col})")
-        elif column.count and column.distinct < 0.5 * column.count and _groupable(column.type):
-            top_slots[column.name] = (len(expressions), "topk")
-            expressions.append(f"approx_top_k({col}, {TOP_VALUES})")
         if _key_like(column, rows) and column.distinct_approximate:
+            # Distinct 64-bit hashes, grouped in parallel: a collision can only lower the count, so
+            # reaching the row count proves the values unique, in far less memory than the values.
             key_slots[column.name] = len(expressions)
-            expressions.append(f"count(DISTINCT {col})")
+            expressions.append(f"(SELECT count(*) FROM (SELECT DISTINCT hash({col}) FROM {relation}))")
     row = conn.execute(f"SELECT {', '.join(expressions)} FROM {relation}").fetchone() if expressions else ()
-    for name, (slot, kind) in top_slots.items():
-        column = profile.column(name)
-        if kind == "histogram":
-            ranked = sorted((row[slot] or {}).items(), key=lambda kv: (-kv[1], str(kv[0])))[:TOP_VALUES]
-            column.top_values = [TopValue(value, count) for value, count in ranked]
-        else:
-            column.top_values = [TopValue(value, None) for value in row[slot] or []]
+    for name, slot in top_slots.items():
+        ranked = sorted((row[slot] or {}).items(), key=lambda kv: (-kv[1], str(kv[0])))[:TOP_VALUES]
+        profile.column(name).top_values = [TopValue(value, count) for value, count in ranked]
     for name, slot in key_slots.items():
-        profile.column(name).distinct = row[slot]
-        profile.column(name).distinct_approximate = False
+        if row[slot] == rows:
+            profile.column(name).distinct = rows
+            profile.column(name).distinct_approximate = False
     unique = [c.name for c in profile.columns if _key_like(c, rows) and c.distinct == rows and not c.distinct_approximate]
     profile.primary_key_candidates = [[name] for name in unique]
     if rows and not unique:
@@ -238,6 +235,10 @@ def _semantics_and_sample(conn, relation: str, profile: TableProfile, sample: in
         values = [r[index] for r in sampled if r[index] is not None]
         column.semantic_type = infer_semantic_type(column.name, column.type, values)
         column.pii = is_pii(column.name, column.semantic_type, profile.name)
+        if not column.top_values and column.distinct < column.count and _groupable(column.type):
+            # Too many distinct values for an exact histogram: rank what repeats in the sample, no counts.
+            repeated = Counter(values).most_common(TOP_VALUES)
+            column.top_values = [TopValue(value, None) for value, seen in repeated if seen > 1]
     profile.sample_rows = [dict(zip(names, r, strict=True)) for r in sampled[:sample]]
 
 
