@@ -138,3 +138,33 @@ def test_permission_denied_names_the_file(deassist_bin: str):
         assert proc.stderr == f"error DEA-SOURCE-UNREADABLE: {secret}: permission denied\n"
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_progress_bar_is_drawn_only_on_a_terminal(deassist_bin: str, tmp_path: Path):
+    """stderr on a pseudo-terminal gets rich's bar; piped, it stays empty (checked in the JSON test)."""
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.run(
+            [deassist_bin, "profile", str(SHOP), "--format", "json"],
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            env={**os.environ, "DEASSIST_HOME": str(tmp_path / "home"), "TERM": "xterm", "COLUMNS": "100"},
+            timeout=120,
+        )
+        os.close(follower)
+        drawn = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            drawn += chunk
+    finally:
+        os.close(leader)
+    assert proc.returncode == 0
+    assert json.loads(proc.stdout)["tables"]  # stdout stays clean JSON
+    assert b"profiling" in drawn and b"\x1b[" in drawn

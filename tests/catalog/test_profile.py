@@ -253,3 +253,18 @@ def test_ddl_and_unknown_tables_are_refused(tmp_path: Path):
     with pytest.raises(DeassistError) as caught:
         profile_catalog(load_catalog([str(csv)]), tables=["b"])
     assert caught.value.code == "DEA-PROFILE-UNKNOWN-TABLE"
+
+
+def test_a_bad_row_beyond_the_checked_head_fails_profiling_with_its_line(tmp_path: Path, monkeypatch):
+    from tools.catalog import files
+
+    monkeypatch.setattr(files, "CHECKED_BYTES", 1024)  # inspect checks only the head of big files
+    path = tmp_path / "big.csv"
+    # Past DuckDB's sniffing sample too (a bad row inside it can make DuckDB guess a headerless file).
+    path.write_text("id,name\n" + "".join(f"{i},n{i}\n" for i in range(60000)) + "60000,n,extra\n")
+    catalog = load_catalog([str(path)])
+    assert catalog.tables[0].row_count is None  # not read in full, so not counted
+    with pytest.raises(DeassistError) as caught:
+        profile_catalog(catalog)
+    assert caught.value.code == "DEA-SOURCE-UNREADABLE"
+    assert caught.value.message == f"{path}: line 60002: Expected Number of Columns: 2 Found: 3"

@@ -65,9 +65,7 @@ class ProfileEngine:
             if kind == "postgres":
                 return self._stage_postgres(table)
         except duckdb.Error as exc:
-            raise DeassistError(
-                "DEA-PROFILE-READ", f"{table.source.display}: {table.name}: {str(exc).splitlines()[0]}"
-            ) from None
+            raise read_error(table, exc) from None
         raise DeassistError(
             "DEA-PROFILE-NO-DATA", f"{table.source.display}: {table.name} comes from DDL and holds no rows to profile"
         )
@@ -134,6 +132,15 @@ class ProfileEngine:
         path.unlink()
         notes = [f"profiled the first {self.row_limit:,} rows"] if copied > self.row_limit else []
         return name, notes
+
+
+def read_error(table: Table, exc: Exception) -> DeassistError:
+    """A failure reading a table's data (a bad row past what inspect checked, a vanished file)."""
+    from tools.catalog.files import duckdb_read_error
+
+    if table.source.kind == "files":
+        return duckdb_read_error(Path(table.source.location), exc)
+    return DeassistError("DEA-PROFILE-READ", f"{table.source.display}: {table.name}: {str(exc).splitlines()[0]}")
 
 
 def _size(table: Table) -> int:

@@ -17,7 +17,7 @@ from typing import Any
 
 from tools.catalog.model import Catalog, Table
 from tools.errors import DeassistError
-from tools.profile.engine import ProfileEngine, quote_ident
+from tools.profile.engine import ProfileEngine, quote_ident, read_error
 from tools.profile.model import ColumnProfile, ForeignKeyCandidate, TableProfile, TopValue
 from tools.profile.semantic import infer_semantic_type, is_pii, mask
 
@@ -50,6 +50,8 @@ def profile_catalog(
     on_progress: Progress | None = None,
 ) -> list[TableProfile]:
     """Profile the named tables (all by default); PII in values shown (min/max, top values, sample rows) is masked unless `show_pii`."""
+    import duckdb
+
     chosen = _choose(catalog, tables)
     engine = ProfileEngine(row_limit=row_limit)
     try:
@@ -60,7 +62,10 @@ def profile_catalog(
                 on_progress(f"profiling {table.name}")
             relation, notes = engine.relation(table)
             relations[id(table)] = relation
-            profile = _profile_table(engine, table, relation, sample)
+            try:
+                profile = _profile_table(engine, table, relation, sample)
+            except duckdb.Error as exc:
+                raise read_error(table, exc) from None
             profile.notes.extend(notes)
             profiles.append(profile)
         if on_progress:
