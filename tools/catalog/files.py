@@ -103,7 +103,13 @@ def _hive_table(conn: object, folder: Path) -> Table:
     kind = kinds.pop()
     for file in files:
         _check_file(file, kind)
-    listed = "[" + ", ".join(_quote(str(p)) for p in files) + "]"
+    suffixes = {p.suffix for p in files}
+    # A glob keeps the reader short for thousands of partitions and picks up partitions added later.
+    listed = (
+        _quote(f"{folder}/**/*{suffixes.pop()}")
+        if len(suffixes) == 1
+        else "[" + ", ".join(_quote(str(p)) for p in files) + "]"
+    )
     reader = _reader_for(listed, kind, hive=True)
     columns = _describe(conn, reader, folder)
     row_count = _parquet_rows(conn, listed) if kind == "parquet" else None

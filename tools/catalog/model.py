@@ -63,6 +63,7 @@ class Table:
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
+            **({"schema": self.schema} if self.schema else {}),
             "source": self.source.display,
             "row_count": self.row_count,
             "columns": [

@@ -38,9 +38,12 @@ class ProfileEngine:
         self.conn.execute("SET enable_progress_bar = false")
         self.row_limit = row_limit
         self._attached: dict[str, str] = {}
+        self._postgres: dict[str, object] = {}  # one read-only connection per server and database
         self._count = 0
 
     def close(self) -> None:
+        for conn in self._postgres.values():
+            conn.close()
         self.conn.close()
         self._tmp.cleanup()
 
@@ -102,7 +105,9 @@ class ProfileEngine:
 
         path = Path(self._tmp.name) / f"t{self._count}.csv"
         qualified = f"{quote_ident(table.schema or 'public')}.{quote_ident(table.name)}"
-        conn = connect(table.source.location)
+        conn = self._postgres.get(table.source.location)
+        if conn is None:
+            conn = self._postgres[table.source.location] = connect(table.source.location)
         try:
             with conn.transaction(), conn.cursor() as cur, path.open("wb") as out:
                 # FORCE_QUOTE * quotes every value, so an unquoted empty field is NULL and "" is ''.
@@ -117,8 +122,6 @@ class ProfileEngine:
             raise DeassistError(
                 "DEA-PROFILE-READ", f"{table.source.display}: {table.name}: {str(exc).splitlines()[0]}"
             ) from None
-        finally:
-            conn.close()
         lines = _count_records(path)
         return self._load_csv(path, lines)
 
