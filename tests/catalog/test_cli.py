@@ -93,6 +93,7 @@ def test_profile_one_table_in_text_and_markdown_with_pii_shown_on_request(run_cl
         (bytes(range(256)) * 4, "blob.csv", "error DEA-SOURCE-BINARY: {path}: binary data"),
         ("a,b\n1,2\n", "comma.tsv", "error DEA-SOURCE-DELIMITER: {path}: line 1: no tab"),
     ],
+    ids=["ragged", "not-utf8", "empty", "binary", "wrong-delimiter"],
 )
 def test_bad_input_is_one_line_and_exit_2(run_cli, tmp_path: Path, content, name, expected):
     path = tmp_path / name

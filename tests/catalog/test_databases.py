@@ -107,3 +107,19 @@ def test_duckdb_file_is_opened_read_only_and_reports_views_counts_and_comments(t
     assert catalog.table("big_orders").kind == "view"
     with duckdb.connect(str(path)) as writer:  # nothing held the file open or locked it
         writer.execute("INSERT INTO customers VALUES (1, 'a@b.co')")
+
+
+@pytest.mark.postgres
+def test_empty_bird_tables_profile_cleanly(bird_pg, bird_schemas):
+    from tools.profile import profile_catalog
+
+    catalog = load_catalog([bird_pg])
+    names = [f"student_club.{t}" for t in bird_schemas["student_club"].tables]
+    profiles = profile_catalog(catalog, tables=names)
+    assert [p.name for p in profiles] == list(bird_schemas["student_club"].tables)
+    for profile in profiles:
+        assert profile.row_count == 0 and profile.duplicate_rows is None
+        assert profile.primary_key_candidates == [] and profile.foreign_key_candidates == []
+        assert all(c.count == 0 and c.null_fraction == 0.0 for c in profile.columns)
+    member = next(p for p in profiles if p.name == "member")
+    assert member.column("email").pii and member.column("phone").pii  # by name, with no values to see

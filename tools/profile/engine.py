@@ -38,6 +38,7 @@ class ProfileEngine:
         self.conn.execute("SET enable_progress_bar = false")
         self.row_limit = row_limit
         self._attached: dict[str, str] = {}
+        self._in_memory: set[str] = set()  # tables copied into this engine: counting them is free
         self._postgres: dict[str, object] = {}  # one read-only connection per server and database
         self._count = 0
 
@@ -55,10 +56,11 @@ class ProfileEngine:
         kind = table.source.kind
         try:
             if kind == "files" and table.reader:
-                if "read_parquet" in table.reader or _size(table) > MATERIALIZE_BYTES:
+                if "read_parquet" in table.reader or _size(table) > MATERIALIZE_BYTES:  # folders count as large
                     return f"(SELECT * FROM {table.reader})", []
                 name = f"t{self._count}"
                 self.conn.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {table.reader}")
+                self._in_memory.add(name)
                 return name, []
             if kind == "duckdb":
                 alias = self._attach(table.source.location)
@@ -75,7 +77,7 @@ class ProfileEngine:
 
     def estimated_rows(self, table: Table, relation: str) -> int | None:
         """Rows known without a scan: catalog metadata, or the size of a table copied into memory."""
-        if relation.startswith("t") and relation[1:].isdigit():
+        if relation in self._in_memory:
             return self.conn.execute(f"SELECT count(*) FROM {relation}").fetchone()[0]
         return table.row_count
 
@@ -133,6 +135,7 @@ class ProfileEngine:
             f"LIMIT {self.row_limit}"
         )
         path.unlink()
+        self._in_memory.add(name)
         notes = [f"profiled the first {self.row_limit:,} rows"] if copied > self.row_limit else []
         return name, notes
 
@@ -147,8 +150,11 @@ def read_error(table: Table, exc: Exception) -> DeassistError:
 
 
 def _size(table: Table) -> int:
+    location = table.source.location
+    if os.path.isdir(location):
+        return MATERIALIZE_BYTES + 1
     try:
-        return os.path.getsize(table.source.location)
+        return os.path.getsize(location)
     except OSError:
         return 0
 

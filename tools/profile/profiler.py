@@ -10,8 +10,8 @@ checked by value inclusion only where names suggest a link.
 from __future__ import annotations
 
 import itertools
-from collections import Counter
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -95,23 +95,23 @@ def _choose(catalog: Catalog, names: Sequence[str] | None) -> list[Table]:
 def _profile_table(engine: ProfileEngine, table: Table, relation: str, sample: int) -> TableProfile:
     conn = engine.conn
     described = [(row[0], row[1]) for row in conn.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
-    stats, row_count = _aggregate_pass(conn, relation, described, engine.estimated_rows(table, relation))
+    stats, row_count, sampled = _aggregate_pass(conn, relation, described, engine.estimated_rows(table, relation))
     columns = [_column_profile(name, dtype, stats[name], row_count) for name, dtype in described]
     profile = TableProfile(table, row_count, columns)
     _keys_and_top_values(conn, relation, profile)
-    _semantics_and_sample(conn, relation, profile, sample)
+    _semantics_and_sample(conn, relation, profile, sample, sampled)
     return profile
 
 
 def _aggregate_pass(conn, relation: str, described, estimated_rows: int | None):  # noqa: ANN001, ANN202
-    """Every column's statistics in one scan of the table."""
+    """Every column's statistics in one scan of the table (and, for a large table, its sample rows)."""
     exact = estimated_rows is not None and estimated_rows <= EXACT_DISTINCT_ROWS
     expressions = ["count(*)"]
     slots: dict[str, dict[str, int]] = {}
     for name, dtype in described:
         col = quote_ident(name)
         wanted = {"count": f"count({col})"}
-        if dtype.endswith("]") or dtype.startswith(("STRUCT", "MAP", "UNION")):
+        if not _groupable(dtype):
             wanted["distinct"] = f"approx_count_distinct({col}::VARCHAR)"
         else:
             wanted["distinct"] = f"count(DISTINCT {col})" if exact else f"approx_count_distinct({col})"
@@ -129,9 +129,22 @@ def _aggregate_pass(conn, relation: str, described, estimated_rows: int | None):
         for stat, expression in wanted.items():
             slots[name][stat] = len(expressions)
             expressions.append(expression)
+    sample_slot = None
+    if described and estimated_rows and estimated_rows > 50 * SEMANTIC_SAMPLE_ROWS:
+        # A large table's sample rides along in this scan: rows whose hash falls in one bucket of
+        # rows/2,000 (deterministic, spread over the whole table; a reservoir would scan again).
+        sample_slot = len(expressions)
+        fields = ", ".join(f"c{i} := {quote_ident(name)}" for i, (name, _) in enumerate(described))
+        every = ", ".join(quote_ident(name) for name, _ in described)
+        buckets = estimated_rows // SEMANTIC_SAMPLE_ROWS
+        expressions.append(f"list(struct_pack({fields})) FILTER (WHERE hash({every}) % {buckets} = 0)")
     row = conn.execute(f"SELECT {', '.join(expressions)} FROM {relation}").fetchone()
-    stats = {name: {stat: row[i] for stat, i in slot.items()} | {"exact": exact} for name, slot in slots.items()}
-    return stats, row[0]
+    sampled = [tuple(item.values()) for item in row[sample_slot] or []][:SEMANTIC_SAMPLE_ROWS] if sample_slot else None
+    stats = {
+        name: {stat: row[i] for stat, i in slots[name].items()} | {"exact": exact and _groupable(dtype)}
+        for name, dtype in described
+    }
+    return stats, row[0], sampled
 
 
 def _column_profile(name: str, dtype: str, stats: dict[str, Any], rows: int) -> ColumnProfile:
@@ -223,19 +236,17 @@ def _composite_keys(conn, relation: str, profile: TableProfile) -> list[list[str
     return [list(combo) for combo, distinct in zip(combos, counts, strict=True) if distinct == rows]
 
 
-def _semantics_and_sample(conn, relation: str, profile: TableProfile, sample: int) -> None:  # noqa: ANN001
-    rows = profile.row_count
-    if not rows:
-        return
-    if rows > 50 * SEMANTIC_SAMPLE_ROWS:
-        # Block sampling reads a fraction of the data; a reservoir would scan it all again.
-        percent = min(100.0, 100.0 * 4 * SEMANTIC_SAMPLE_ROWS / rows)
-        clause = f"USING SAMPLE {percent:.4f}% (system, 42)"
-    else:
-        clause = f"USING SAMPLE reservoir({SEMANTIC_SAMPLE_ROWS} ROWS) REPEATABLE (42)"
-    cursor = conn.execute(f"SELECT * FROM {relation} {clause} LIMIT {SEMANTIC_SAMPLE_ROWS}")
-    names = [d[0] for d in cursor.description]
-    sampled = cursor.fetchall()
+def _semantics_and_sample(conn, relation: str, profile: TableProfile, sample: int, sampled: list[tuple] | None) -> None:  # noqa: ANN001
+    """Semantic types and PII from a sample (names alone still flag PII in an empty table), and sample rows."""
+    if sampled is None:
+        sampled = (
+            conn.execute(
+                f"SELECT * FROM {relation} USING SAMPLE reservoir({SEMANTIC_SAMPLE_ROWS} ROWS) REPEATABLE (42)"
+            ).fetchall()
+            if profile.row_count
+            else []
+        )
+    names = [c.name for c in profile.columns]
     for index, column in enumerate(profile.columns):
         values = [r[index] for r in sampled if r[index] is not None]
         column.semantic_type = infer_semantic_type(column.name, column.type, values)
