@@ -123,3 +123,13 @@ def test_empty_bird_tables_profile_cleanly(bird_pg, bird_schemas):
         assert all(c.count == 0 and c.null_fraction == 0.0 for c in profile.columns)
     member = next(p for p in profiles if p.name == "member")
     assert member.column("email").pii and member.column("phone").pii  # by name, with no values to see
+
+
+def test_a_database_without_tables_says_so(tmp_path: Path):
+    from tools.errors import DeassistError
+
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    with pytest.raises(DeassistError) as caught:
+        load_catalog([str(empty)])
+    assert (caught.value.code, caught.value.message) == ("DEA-SOURCE-EMPTY", f"{empty}: holds no tables or views")

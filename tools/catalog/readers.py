@@ -14,7 +14,7 @@ from tools.catalog.ddl import read_ddl, read_ddl_file
 from tools.catalog.duckdb_file import read_duckdb
 from tools.catalog.files import DATA_SUFFIXES, file_reader, is_data_file, read_directory, read_files
 from tools.catalog.model import Catalog
-from tools.catalog.postgres import is_postgres_dsn, read_postgres
+from tools.catalog.postgres import is_postgres_dsn, read_postgres, redact_dsn
 from tools.catalog.sqlite_file import read_sqlite
 from tools.errors import DeassistError
 
@@ -32,6 +32,19 @@ def load_catalog(sources: Sequence[str], dialect: str = "duckdb") -> Catalog:
 
 
 def read_source(spec: str, dialect: str = "duckdb") -> Catalog:
+    catalog = _read_source(spec, dialect)
+    if not catalog.tables:
+        shown = _display(spec)
+        raise DeassistError("DEA-SOURCE-EMPTY", f"{shown}: holds no tables or views")
+    return catalog
+
+
+def _display(spec: str) -> str:
+    """How a source is named in messages: connection strings lose their password."""
+    return redact_dsn(spec) if is_postgres_dsn(spec) else spec
+
+
+def _read_source(spec: str, dialect: str) -> Catalog:
     if is_postgres_dsn(spec):
         return read_postgres(spec)
     if any(ch in spec for ch in "*?["):
