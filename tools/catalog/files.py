@@ -192,7 +192,7 @@ def _check_file(path: Path, kind: str) -> bool:
     """Refuse files DuckDB would misread; True when a text file was checked in full (so counting it is cheap)."""
     try:
         with path.open("rb") as handle:
-            head = handle.read(CHECKED_BYTES + 1)
+            head = handle.read(len(PARQUET_MAGIC) if kind == "parquet" else CHECKED_BYTES + 1)
     except PermissionError:
         raise DeassistError("DEA-SOURCE-UNREADABLE", f"{path}: permission denied") from None
     except IsADirectoryError:
