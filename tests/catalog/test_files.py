@@ -7,6 +7,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tools.catalog import load_catalog
 from tools.errors import DeassistError
@@ -162,3 +164,26 @@ def test_ddl_in_another_dialect_and_ddl_errors(tmp_path: Path):
     with pytest.raises(DeassistError) as caught:
         load_catalog([str(latin)])
     assert caught.value.message == f"{latin}: line 1: not UTF-8 (byte 6)"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    width=st.integers(min_value=2, max_value=6),  # a one-column header cannot show its delimiter
+    rows=st.integers(min_value=1, max_value=40),
+    bad=st.data(),
+    delimiter=st.sampled_from([",", ";", "|"]),
+)
+def test_ragged_rows_are_found_at_their_line_and_only_there(tmp_path: Path, width, rows, bad, delimiter):
+    header = delimiter.join(f"c{i}" for i in range(width))
+    body = [delimiter.join(f"v{r}x{i}" for i in range(width)) for r in range(rows)]
+    path = write(tmp_path / f"even_{width}_{rows}.csv", "\n".join([header, *body]) + "\n")
+    assert load_catalog([str(path)]).tables[0].row_count == rows
+    broken_at = bad.draw(st.integers(min_value=0, max_value=rows - 1))
+    other_width = bad.draw(st.integers(min_value=1, max_value=8).filter(lambda w: w != width))
+    body[broken_at] = delimiter.join(f"z{i}" for i in range(other_width))
+    ragged = write(tmp_path / f"ragged_{width}_{rows}.csv", "\n".join([header, *body]) + "\n")
+    with pytest.raises(DeassistError) as caught:
+        load_catalog([str(ragged)])
+    assert caught.value.message.startswith(
+        f"{ragged}: line {broken_at + 2}: {other_width} fields where the header has {width}"
+    )
