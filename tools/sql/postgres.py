@@ -45,6 +45,8 @@ DISPLAY = {
     "bool": "boolean", "varchar": "character varying", "bpchar": "character", "timestamptz": "timestamp with time zone",
     "timestamp": "timestamp without time zone",
 }
+COMPARISONS = {"=", "<>", "!=", "<", ">", "<=", ">=", "~~", "!~~", "~~*", "!~~*", "~", "!~", "~*", "!~*"}
+DATE_TYPES = {"date", "timestamp", "timestamptz"}
 NUMERIC_TYPES = {"int2", "int4", "int8", "numeric", "float4", "float8"}
 INTEGER_TYPES = {"int2", "int4", "int8"}
 UNKNOWN = "unknown"  # the type of a quoted literal until context gives it one
@@ -298,6 +300,9 @@ class PostgresChecker:
         if len(names) > 1 and names[0] != "pg_catalog":
             return None  # a user schema's function: not ours to judge
         candidates = self.pg.functions.get(name)
+        if len(args) == 1 and name in TYPE_NAMES and not any(self._fits(c, args) for c in candidates or ()):
+            # `date(x)`, `numeric(x)`: a function-style cast, which PostgreSQL allows for any type name.
+            return TYPE_NAMES[name]
         if not candidates:
             shown = f"{name}({', '.join(show(a) if a else '?' for a in args)})" if None not in args else f"{name}()"
             self.findings.append(Finding(UNKNOWN_FUNCTION, f"function {shown} does not exist in PostgreSQL", location))
@@ -352,7 +357,7 @@ class PostgresChecker:
 
     def operator(self, op: str, left: str | None, right: str | None, lnode: Any, rnode: Any, location: int) -> str | None:
         if left is None or right is None:
-            return None
+            return "bool" if op in COMPARISONS else None
         candidates = self.pg.operators.get(op)
         if not candidates:
             return None
@@ -375,6 +380,33 @@ class PostgresChecker:
             self.findings.append(
                 Finding(TYPE, f'invalid input syntax for type {show(typname)}: "{text}"', const.get("location", 0))
             )
+        elif typname in DATE_TYPES and not _plausible_date(text):
+            self.findings.append(
+                Finding(TYPE, f'date/time field value out of range: "{text}"', const.get("location", 0))
+            )
+
+
+def _plausible_date(text: str) -> bool:
+    """False only for dates PostgreSQL certainly rejects: digit runs or ISO dates with an impossible month/day.
+
+    PostgreSQL reads a run of 6 digits as YYMMDD and 8 as YYYYMMDD; any other spelling is left alone.
+    """
+    import datetime
+
+    stripped = text.strip()
+    if stripped.isdigit() and len(stripped) in {6, 8}:
+        year, rest = (2000 + int(stripped[:2]), stripped[2:]) if len(stripped) == 6 else (int(stripped[:4]), stripped[4:])
+        month, day = int(rest[:2]), int(rest[2:])
+    else:
+        match = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[ T])", stripped)
+        if not match:
+            return True
+        year, month, day = (int(g) for g in match.groups())
+    try:
+        datetime.date(max(year, 1), month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def _best(candidates: list, args: list, params_of) -> list:

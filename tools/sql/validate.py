@@ -108,11 +108,17 @@ class SqlValidator:
             for f in findings
         ]
         transpiled, warnings = self._to_duckdb(text, fold=True)
-        found.extend((w, "warning") for w in warnings)
+        # libpg_query accepted the syntax: whatever sqlglot cannot read is a gap in the check, not an error.
+        found.extend(
+            (EngineError(codes.UNSUPPORTED_CONSTRUCT, f"names not checked: {w.message}", w.name) if w.code == codes.SYNTAX else w, "warning")
+            for w in warnings
+        )
         if transpiled is not None:
             bound = self._bind(transpiled)
             # Which functions exist is PostgreSQL's catalog's call (checked above), not DuckDB's.
-            if bound and bound.code != codes.UNKNOWN_FUNCTION:
+            if bound and bound.code == codes.SYNTAX:
+                found.append((EngineError(codes.UNSUPPORTED_CONSTRUCT, f"names not checked: DuckDB cannot read the transpiled statement ({bound.message})"), "warning"))
+            elif bound and bound.code != codes.UNKNOWN_FUNCTION:
                 found.append((self._suggest(bound), _severity(bound)))
         return found
 
