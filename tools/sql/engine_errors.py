@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from tools.sql import diagnostics as codes
 
 
+EXTERNAL_ACCESS = "DEA-SQL-EXTERNAL-ACCESS"
+
+
 @dataclass(frozen=True)
 class EngineError:
     code: str
@@ -22,7 +25,7 @@ class EngineError:
 DUCKDB_PATTERNS: list[tuple[str, str]] = [
     (r'Referenced column "(?P<name>[^"]+)" not found', codes.UNKNOWN_COLUMN),
     (r'Values list "(?P<name>[^"]+)" does not have a column named "(?P<col>[^"]+)"', codes.UNKNOWN_COLUMN),
-    (r'Table "(?P<table>[^"]+)" does not have a column named "(?P<name>[^"]+)"', codes.UNKNOWN_COLUMN),
+    (r'Table "(?P<table>[^"]+)" does not have a column (?:named|with name) "(?P<name>[^"]+)"', codes.UNKNOWN_COLUMN),
     (r'Referenced table "(?P<name>[^"]+)" not found', codes.UNKNOWN_TABLE),
     (r"Table with name (?P<name>\S+) does not exist", codes.UNKNOWN_TABLE),
     (r'Duplicate alias "(?P<name>[^"]+)"', codes.AMBIGUOUS_COLUMN),
@@ -34,6 +37,7 @@ DUCKDB_PATTERNS: list[tuple[str, str]] = [
     (r"No function matches|Cannot compare values|Could not convert|Conversion Error|"
      r"an explicit cast is required|Cannot mix values|Cannot combine types|Type mismatch|type .* does not exist", codes.TYPE),
     (r"^Parser Error", codes.SYNTAX),
+    (r"^Permission Error", EXTERNAL_ACCESS),
 ]
 
 SQLITE_PATTERNS: list[tuple[str, str]] = [

@@ -19,7 +19,7 @@ from tools.errors import DeassistError
 from tools.sql import diagnostics as codes
 from tools.sql.diagnostics import Diagnostic, ValidationReport, position
 from tools.sql.dialects import resolve_dialect
-from tools.sql.engine_errors import EngineError, did_you_mean, read_duckdb_error, read_sqlite_error
+from tools.sql.engine_errors import EXTERNAL_ACCESS, EngineError, did_you_mean, read_duckdb_error, read_sqlite_error
 from tools.sql.sandbox import duckdb_schema, sqlite_schema
 from tools.sql.statements import Statement, statement_spans
 
@@ -118,7 +118,7 @@ class SqlValidator:
             # Which functions exist is PostgreSQL's catalog's call (checked above), not DuckDB's.
             if bound and bound.code == codes.SYNTAX:
                 found.append((EngineError(codes.UNSUPPORTED_CONSTRUCT, f"names not checked: DuckDB cannot read the transpiled statement ({bound.message})"), "warning"))
-            elif bound and bound.code != codes.UNKNOWN_FUNCTION:
+            elif bound and bound.code != codes.UNKNOWN_FUNCTION and bound.code not in {f.code for f in findings}:
                 found.append((self._suggest(bound), _severity(bound)))
         return found
 
@@ -152,8 +152,8 @@ class SqlValidator:
             error = EngineError(error.code, error.message, error.name, error.suggestion)
         elif error.line == 1 and error.column is not None:
             error = EngineError(error.code, error.message, error.name, error.suggestion, 1, max(1, error.column - len(EXPLAIN)))
-        if error.code == codes.INVALID and "external access" in error.message.lower():
-            return EngineError("DEA-SQL-EXTERNAL-ACCESS", "reads files or databases outside the schema; not checked", error.name)
+        if error.code == EXTERNAL_ACCESS:
+            return EngineError(EXTERNAL_ACCESS, "reads files or databases outside the schema; not checked", error.name)
         return error
 
     def _to_duckdb(self, text: str, *, fold: bool = False) -> tuple[str | None, list[EngineError]]:
@@ -249,7 +249,7 @@ def fold_identifiers(expression: exp.Expression) -> None:
 
 
 def _severity(error: EngineError) -> str:
-    return "warning" if error.code in {codes.UNSUPPORTED_CONSTRUCT, "DEA-SQL-EXTERNAL-ACCESS"} else "error"
+    return "warning" if error.code in {codes.UNSUPPORTED_CONSTRUCT, EXTERNAL_ACCESS} else "error"
 
 
 def _same_name(a: str | None, b: str | None) -> bool:
