@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from tools.errors import DeassistError
 
 ALIASES = {"postgresql": "postgres", "pg": "postgres", "psql": "postgres", "sqlserver": "tsql", "mssql": "tsql"}
@@ -20,4 +22,29 @@ def resolve_dialect(name: str | None) -> str:
     return wanted
 
 
-__all__ = ["resolve_dialect"]
+
+
+class SqlglotWarnings(logging.Handler):
+    """Collects what sqlglot logs while parsing (e.g. "Unsupported TO_NUMBER function") so it is
+    reported as a diagnostic instead of leaking onto stderr."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+    def __enter__(self) -> SqlglotWarnings:
+        logger = logging.getLogger("sqlglot")
+        logger.addHandler(self)
+        self._propagate, logger.propagate = logger.propagate, False
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        logger = logging.getLogger("sqlglot")
+        logger.removeHandler(self)
+        logger.propagate = self._propagate
+
+
+__all__ = ["SqlglotWarnings", "resolve_dialect"]

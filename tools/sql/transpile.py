@@ -8,7 +8,7 @@ from typing import Any
 from tools.errors import FAILURE, DeassistError
 from tools.sql import diagnostics as codes
 from tools.sql.diagnostics import Diagnostic, position
-from tools.sql.dialects import resolve_dialect
+from tools.sql.dialects import SqlglotWarnings, resolve_dialect
 from tools.sql.statements import statement_spans
 
 
@@ -36,7 +36,8 @@ def transpile_sql(sql: str, read: str, write: str) -> TranspileResult:
     warnings: list[Diagnostic] = []
     for statement in statements:
         try:
-            expression = sqlglot.parse_one(statement.text, read=read)
+            with SqlglotWarnings() as logged:
+                expression = sqlglot.parse_one(statement.text, read=read)
         except (ParseError, TokenError) as exc:
             first = (getattr(exc, "errors", None) or [{}])[0]
             line, column = position(sql, statement.offset)
@@ -47,7 +48,7 @@ def transpile_sql(sql: str, read: str, write: str) -> TranspileResult:
         line, column = position(sql, statement.offset)
         generator = Dialect.get_or_raise(write).generator(unsupported_level=ErrorLevel.IGNORE, pretty=False)
         outputs.append(generator.generate(expression))
-        for message in generator.unsupported_messages:
+        for message in [*logged.messages, *generator.unsupported_messages]:
             warnings.append(Diagnostic("warning", codes.UNSUPPORTED_CONSTRUCT, f"not carried into {write} faithfully: {message.strip()}", line, column))
         if read != write:
             for function in expression.find_all(exp.Anonymous):

@@ -18,7 +18,7 @@ from tools.catalog.model import Catalog
 from tools.errors import DeassistError
 from tools.sql import diagnostics as codes
 from tools.sql.diagnostics import Diagnostic, ValidationReport, position
-from tools.sql.dialects import resolve_dialect
+from tools.sql.dialects import SqlglotWarnings, resolve_dialect
 from tools.sql.engine_errors import EXTERNAL_ACCESS, EngineError, did_you_mean, read_duckdb_error, read_sqlite_error
 from tools.sql.sandbox import duckdb_schema, sqlite_schema
 from tools.sql.statements import Statement, statement_spans
@@ -144,10 +144,20 @@ class SqlValidator:
         import duckdb
 
         try:
-            self._duck.execute(EXPLAIN + text)
+            parsed = self._duck.extract_statements(text)
+            if len(parsed) == 1 and parsed[0].type == duckdb.StatementType.SELECT:
+                self._duck.sql(text)  # a lazy relation: bound and planned, never run
+            else:
+                self._duck.execute(EXPLAIN + text)
             return None
         except duckdb.Error as exc:
-            error = read_duckdb_error(decode(str(exc)) if self._case_sensitive else str(exc))
+            message = str(exc)
+        if original and "\nLINE " not in message:
+            try:  # the lazy relation's error has no caret; EXPLAIN's has
+                self._duck.execute(EXPLAIN + text)
+            except duckdb.Error as exc:
+                message = str(exc)
+        error = read_duckdb_error(decode(message) if self._case_sensitive else message)
         if not original:
             error = EngineError(error.code, error.message, error.name, error.suggestion)
         elif error.line == 1 and error.column is not None:
@@ -164,7 +174,8 @@ class SqlValidator:
         from sqlglot.errors import ParseError, TokenError
 
         try:
-            expression = sqlglot.parse_one(text, read=self.dialect)
+            with SqlglotWarnings() as logged:
+                expression = sqlglot.parse_one(text, read=self.dialect)
         except (ParseError, TokenError) as exc:
             errors = getattr(exc, "errors", None) or [{}]
             first = errors[0]
@@ -181,12 +192,12 @@ class SqlValidator:
             fold_identifiers(expression)
         generator = Dialect.get_or_raise("duckdb").generator(unsupported_level=ErrorLevel.IGNORE)
         try:
-            transpiled = generator.generate(expression)
+            transpiled = generator.generate(expression, copy=False)
         except Exception as exc:  # noqa: BLE001 - sqlglot raises plain errors for constructs it cannot write
             return None, [EngineError(codes.UNSUPPORTED_CONSTRUCT, f"cannot carry into DuckDB: {exc}")]
         warnings = [
             EngineError(codes.UNSUPPORTED_CONSTRUCT, f"not carried into DuckDB faithfully: {message.strip()}")
-            for message in generator.unsupported_messages
+            for message in [*logged.messages, *generator.unsupported_messages]
         ]
         return transpiled, warnings
 
