@@ -134,8 +134,9 @@ def test_run_stops_at_the_timeout(run_cli, data_dir: Path) -> None:
         ("COPY orders TO 'out.csv'", "COPY"),
         ("SET threads = 1", "SET"),
         ("SELECT * FROM read_csv('/etc/passwd')", "/etc/passwd"),
+        ("SELECT * FROM '/etc/passwd'", "/etc/passwd"),
     ],
-    ids=["insert", "attach", "install", "load", "copy", "set", "other-file"],
+    ids=["insert", "attach", "install", "load", "copy", "set", "read-function", "file-as-table"],
 )
 def test_run_refuses_and_says_why(run_cli, data_dir: Path, sql: str, reason: str) -> None:
     result = run_cli("run", "--source", str(data_dir), input=sql)

@@ -109,8 +109,11 @@ def _refuse_file_reads(expression: Any, catalog: Catalog) -> None:
     from sqlglot import exp
 
     allowed = {t.source.location for t in catalog.tables}
+    names = {t.name.lower() for t in catalog.tables}
     for table in expression.find_all(exp.Table):
         target = table.this
+        if isinstance(target, exp.Identifier) and target.name.lower() not in names and any(ch in target.name for ch in "/\\."):
+            raise DeassistError(REFUSED, f"refused: reads {target.name!r}, which is not one of the given sources")
         literals = [target] if isinstance(target, exp.Literal) else []
         if isinstance(target, exp.Func):
             literals = [lit for lit in target.find_all(exp.Literal) if lit.is_string]

@@ -189,6 +189,7 @@ class SqlValidator:
                 )
             ]
         if fold:
+            group_dependent_columns(expression, self.catalog)
             fold_identifiers(expression)
         generator = Dialect.get_or_raise("duckdb").generator(unsupported_level=ErrorLevel.IGNORE)
         try:
@@ -245,6 +246,39 @@ def encode(name: str) -> str:
 
 def decode(text: str) -> str:
     return re.sub(r"\^(\^|[^\^])", lambda m: "^" if m.group(1) == "^" else m.group(1).upper(), text)
+
+
+def group_dependent_columns(expression: exp.Expression, catalog: Catalog) -> None:
+    """PostgreSQL lets a grouped query use any column of a table whose primary key it groups by
+    (functional dependence); DuckDB does not. Adding those columns to GROUP BY changes nothing in
+    PostgreSQL's eyes and lets DuckDB bind the query the same way."""
+    from sqlglot import exp
+
+    def folded(identifier: exp.Identifier | None) -> str:
+        if identifier is None:
+            return ""
+        return identifier.this if identifier.quoted else identifier.this.lower()
+
+    for select in expression.find_all(exp.Select):
+        group = select.args.get("group")
+        if not group:
+            continue
+        grouped = {(folded(c.args.get("table")), folded(c.this)) for c in group.expressions if isinstance(c, exp.Column)}
+        sources = [select.args.get("from_") or select.args.get("from"), *(select.args.get("joins") or [])]
+        for source in filter(None, sources):
+            table = source.this
+            if not isinstance(table, exp.Table):
+                continue
+            entry = next((t for t in catalog.tables if t.name == folded(table.this) and t.primary_key), None)
+            if entry is None:
+                continue
+            alias = folded(table.args["alias"].this) if table.args.get("alias") else entry.name
+            if all((alias, key) in grouped or ("", key) in grouped for key in entry.primary_key):
+                for column in entry.columns:
+                    group.append(
+                        "expressions",
+                        exp.Column(this=exp.to_identifier(column.name, quoted=True), table=exp.to_identifier(alias, quoted=True)),
+                    )
 
 
 def fold_identifiers(expression: exp.Expression) -> None:
