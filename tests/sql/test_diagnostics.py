@@ -42,8 +42,6 @@ def test_postgres_positions_point_into_the_users_text() -> None:
 
 
 def test_sqlite_misspelt_table_gets_a_suggestion() -> None:
-    [diagnostic] = validator("sqlite").validate("SELECT * FROM order").diagnostics + validator("sqlite").validate("SELECT * FROM ordrs").diagnostics[:0]
-    assert diagnostic.code == "DEA-SQL-SYNTAX"
     [unknown] = validator("sqlite").validate("SELECT * FROM ordrs").diagnostics
     assert unknown.code == "DEA-SQL-UNKNOWN-TABLE" and unknown.suggestion == "did you mean orders?"
 

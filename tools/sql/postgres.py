@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from tools.catalog.model import Catalog, Table
-from tools.sql.diagnostics import SYNTAX, TYPE, UNKNOWN_FUNCTION, INVALID
+from tools.sql.diagnostics import INVALID, SYNTAX, TYPE, UNKNOWN_FUNCTION
 
 DATA = Path(__file__).with_name("data") / "postgres15.json"
 
@@ -319,7 +318,7 @@ class PostgresChecker:
             self.findings.append(Finding(TYPE, f"function {name}({spelled}) does not exist in PostgreSQL", location))
             return None
         best = _best(matching, args, lambda c: c[1])
-        return _single({c[2] for c in best}, polymorphic=True)
+        return _single({c[2] for c in best})
 
     def _fits(self, candidate: tuple[str, tuple[str, ...], str, bool, int], args: list[str | None]) -> bool:
         _kind, params, _result, variadic, defaults = candidate
@@ -416,7 +415,7 @@ def _best(candidates: list, args: list, params_of) -> list:
     return [c for score, c in scored if score == top]
 
 
-def _single(types: set[str], *, polymorphic: bool = False) -> str | None:
+def _single(types: set[str]) -> str | None:
     if len(types) != 1:
         return None
     only = next(iter(types))
@@ -426,10 +425,6 @@ def _single(types: set[str], *, polymorphic: bool = False) -> str | None:
 def check_postgres(sql: str, catalog: Catalog) -> list[Finding]:
     """What PostgreSQL 15 would reject in `sql` beyond name binding (which DuckDB checks)."""
     return PostgresChecker(catalog).check(sql)
-
-
-def iter_findings(findings: list[Finding]) -> Iterator[Finding]:
-    yield from findings
 
 
 __all__ = ["Finding", "PostgresChecker", "check_postgres", "pg_type"]

@@ -23,10 +23,6 @@ def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def qualified(table: Table) -> str:
-    return f"{quote(table.schema)}.{quote(table.name)}" if table.schema else quote(table.name)
-
-
 def duckdb_type(type_sql: str, dialect: str, conn: duckdb.DuckDBPyConnection) -> str:
     """The DuckDB spelling of a column type; VARCHAR when the type has no DuckDB meaning."""
     import duckdb
@@ -126,4 +122,4 @@ def _unique_columns(table: Table, name: Callable[[str], str] = str) -> list[Colu
     return columns
 
 
-__all__ = ["duckdb_schema", "duckdb_type", "qualified", "quote", "sqlite_schema"]
+__all__ = ["duckdb_schema", "duckdb_type", "quote", "sqlite_schema"]

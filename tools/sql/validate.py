@@ -100,26 +100,25 @@ class SqlValidator:
     def _check_postgres(self, text: str) -> list[tuple[EngineError, str]]:
         from tools.sql.postgres import check_postgres
 
-        findings = check_postgres(text, self.catalog)
-        if any(f.code == codes.SYNTAX for f in findings):
-            return [(EngineError(codes.SYNTAX, f.message, line=_line(text, f.offset), column=_col(text, f.offset)), "error") for f in findings[:1]]
-        found = [
-            (EngineError(f.code, f.message, line=_line(text, f.offset), column=_col(text, f.offset)), "error")
-            for f in findings
+        findings = [
+            EngineError(f.code, f.message, line=_line(text, f.offset), column=_col(text, f.offset))
+            for f in check_postgres(text, self.catalog)
         ]
+        if any(f.code == codes.SYNTAX for f in findings):
+            return [(findings[0], "error")]
+        found = [(f, "error") for f in findings]
         transpiled, warnings = self._to_duckdb(text, fold=True)
-        # libpg_query accepted the syntax: whatever sqlglot cannot read is a gap in the check, not an error.
-        found.extend(
-            (EngineError(codes.UNSUPPORTED_CONSTRUCT, f"names not checked: {w.message}", w.name) if w.code == codes.SYNTAX else w, "warning")
-            for w in warnings
-        )
-        if transpiled is not None:
-            bound = self._bind(transpiled)
-            # Which functions exist is PostgreSQL's catalog's call (checked above), not DuckDB's.
-            if bound and bound.code == codes.SYNTAX:
-                found.append((EngineError(codes.UNSUPPORTED_CONSTRUCT, f"names not checked: DuckDB cannot read the transpiled statement ({bound.message})"), "warning"))
-            elif bound and bound.code != codes.UNKNOWN_FUNCTION and bound.code not in {f.code for f in findings}:
-                found.append((self._suggest(bound), _severity(bound)))
+        # libpg_query accepted the syntax: what sqlglot or DuckDB cannot read is a gap in the check.
+        found.extend((_not_checked(w) if w.code == codes.SYNTAX else w, "warning") for w in warnings)
+        bound = self._bind(transpiled) if transpiled is not None else None
+        if bound is None:
+            return found
+        if bound.code == codes.SYNTAX:
+            found.append((_not_checked(bound), "warning"))
+        # Which functions exist is PostgreSQL's catalog's call (checked above), not DuckDB's; and a
+        # problem the PostgreSQL rules already reported is not reported twice.
+        elif bound.code != codes.UNKNOWN_FUNCTION and bound.code not in {f.code for f in findings}:
+            found.append((self._suggest(bound), _severity(bound)))
         return found
 
     def _check_other(self, text: str) -> list[tuple[EngineError, str]]:
@@ -291,6 +290,10 @@ def fold_identifiers(expression: exp.Expression) -> None:
 
 
 # -- helpers -------------------------------------------------------------------------------------
+
+
+def _not_checked(error: EngineError) -> EngineError:
+    return EngineError(codes.UNSUPPORTED_CONSTRUCT, f"names not checked, sqlglot/DuckDB cannot read it: {error.message}", error.name)
 
 
 def _severity(error: EngineError) -> str:
