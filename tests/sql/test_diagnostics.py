@@ -72,3 +72,13 @@ def test_diagnostic_round_trips_to_dict() -> None:
     report = validate_sql("SELECT nme FROM customers", load_catalog([str(FIXTURES / "schema.sql")]))
     assert report.to_dict()["diagnostics"][0] == Diagnostic(**report.to_dict()["diagnostics"][0]).to_dict()
     assert report.to_dict()["valid"] is False
+
+
+def test_postgres_ddl_names_may_have_been_unquoted(tmp_path: Path) -> None:
+    ddl = tmp_path / "mixed.sql"
+    ddl.write_text('CREATE TABLE Orders (OrderId INT, "Status" TEXT);')
+    v = SqlValidator(load_catalog([str(ddl)], "postgres"), "postgres")
+    assert v.validate('SELECT orderid, "Status" FROM orders').valid
+    assert v.validate('SELECT "OrderId" FROM "Orders"').valid
+    [diagnostic] = v.validate('SELECT "ORDERID" FROM orders').diagnostics
+    assert diagnostic.code == "DEA-SQL-UNKNOWN-COLUMN"

@@ -34,6 +34,8 @@ class SqlValidator:
 
     def __init__(self, catalog: Catalog, dialect: str = "duckdb") -> None:
         self.dialect = resolve_dialect(dialect)
+        if self.dialect == "postgres":
+            catalog = either_spelling(catalog)
         self.catalog = catalog
         self._case_sensitive = self.dialect == "postgres"
         rename = encode if self._case_sensitive else None
@@ -245,6 +247,25 @@ def encode(name: str) -> str:
 
 def decode(text: str) -> str:
     return re.sub(r"\^(\^|[^\^])", lambda m: "^" if m.group(1) == "^" else m.group(1).upper(), text)
+
+
+def either_spelling(catalog: Catalog) -> Catalog:
+    """A DDL file does not tell whether `CREATE TABLE Orders (Id int)` quoted its names, so for names
+    read from DDL accept both what PostgreSQL stores unquoted (orders, id) and the exact spelling."""
+    from dataclasses import replace
+
+    tables = []
+    for table in catalog.tables:
+        if table.source.kind != "ddl":
+            tables.append(table)
+            continue
+        columns = list(table.columns)
+        names = {c.name for c in columns}
+        columns += [replace(c, name=c.name.lower()) for c in table.columns if c.name.lower() not in names]
+        tables.append(replace(table, columns=columns))
+        if table.name.lower() != table.name:
+            tables.append(replace(table, name=table.name.lower(), columns=columns))
+    return Catalog(tables)
 
 
 def group_dependent_columns(expression: exp.Expression, catalog: Catalog) -> None:
