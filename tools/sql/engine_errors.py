@@ -34,7 +34,7 @@ DUCKDB_PATTERNS: list[tuple[str, str]] = [
     (r"aggregate function calls cannot be nested|WHERE clause cannot contain aggregates|"
      r"aggregates are not allowed|cannot contain window functions|window functions are not allowed", codes.GROUP_BY),
     (r"(?:Scalar |Aggregate |Table )?Function with name (?P<name>\S+) does not exist", codes.UNKNOWN_FUNCTION),
-    (r"No function matches|Cannot compare values|Could not convert|Conversion Error|"
+    (r"No function matches|Could not choose a best candidate|Cannot compare values|Could not convert|Conversion Error|"
      r"an explicit cast is required|Cannot mix values|Cannot combine types|Type mismatch|type .* does not exist", codes.TYPE),
     (r"^Parser Error", codes.SYNTAX),
     (r"^Permission Error", EXTERNAL_ACCESS),

@@ -45,6 +45,8 @@ DISPLAY = {
     "timestamp": "timestamp without time zone",
 }
 COMPARISONS = {"=", "<>", "!=", "<", ">", "<=", ">=", "~~", "!~~", "~~*", "!~~*", "~", "!~", "~*", "!~*"}
+# Operators whose unknown-literal side takes the other side's type (so the literal must read as it).
+COERCING = {"=", "<>", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "%"}
 DATE_TYPES = {"date", "timestamp", "timestamptz"}
 NUMERIC_TYPES = {"int2", "int4", "int8", "numeric", "float4", "float8"}
 INTEGER_TYPES = {"int2", "int4", "int8"}
@@ -288,9 +290,11 @@ class PostgresChecker:
         names = [n["String"]["sval"] for n in body.get("funcname", []) if "String" in n]
         name = names[-1]
         args = [self.visit(arg, scope) for arg in body.get("args", [])]
-        for key in ("agg_filter", "agg_order"):
-            if body.get(key):
-                self.visit(body[key], scope)
+        if body.get("agg_filter"):
+            self.visit(body["agg_filter"], scope)
+        ordered = [self.visit(item.get("SortBy", {}).get("node"), scope) for item in body.get("agg_order") or []]
+        if body.get("agg_within_group"):
+            args += ordered  # an ordered-set aggregate's signature lists its direct and its ordered arguments
         over = body.get("over")
         if over:
             self.visit(over.get("partitionClause"), scope)
@@ -360,7 +364,7 @@ class PostgresChecker:
         candidates = self.pg.operators.get(op)
         if not candidates:
             return None
-        if UNKNOWN in (left, right) and left != right:
+        if UNKNOWN in (left, right) and left != right and op in COERCING:
             known, literal = (left, rnode) if right == UNKNOWN else (right, lnode)
             self.check_literal(literal, known)
         matching = [c for c in candidates if c[0] and c[1] and _accepts(c[0], left, self.pg.casts) and _accepts(c[1], right, self.pg.casts)]

@@ -158,6 +158,8 @@ class SqlValidator:
                 self._duck.execute(EXPLAIN + text)
             except duckdb.Error as exc:
                 message = str(exc)
+        if "Values were not provided for the following" in message:
+            return None  # parameter placeholders ($1, ?): bound as far as DuckDB goes without values
         error = read_duckdb_error(decode(message) if self._case_sensitive else message)
         if not original:
             error = EngineError(error.code, error.message, error.name, error.suggestion)
