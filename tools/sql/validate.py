@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from sqlglot import exp
 
 EXPLAIN = "EXPLAIN "
+# DuckDB statement types that EXPLAIN binds without running; others (ATTACH, SET, COPY, ...) are only parsed.
+BINDABLE = {"INSERT", "UPDATE", "DELETE", "CREATE", "MERGE_INTO", "DROP", "ALTER"}
 
 
 class SqlValidator:
@@ -146,10 +148,14 @@ class SqlValidator:
 
         try:
             parsed = self._duck.extract_statements(text)
-            if len(parsed) == 1 and parsed[0].type == duckdb.StatementType.SELECT:
+            kind = parsed[0].type if len(parsed) == 1 else None
+            if kind == duckdb.StatementType.SELECT:
                 self._duck.sql(text)  # a lazy relation: bound and planned, never run
-            else:
+            elif kind is not None and kind.name in BINDABLE:
                 self._duck.execute(EXPLAIN + text)
+            else:
+                what = kind.name.replace("_", " ") if kind is not None else "this"
+                return EngineError(codes.UNSUPPORTED_CONSTRUCT, f"{what} statement parsed but not bound: it cannot be checked without running it")
             return None
         except duckdb.Error as exc:
             message = str(exc)
