@@ -89,8 +89,9 @@ class SqlValidator:
 
     def _check_sqlite(self, text: str) -> list[tuple[EngineError, str]]:
         assert self._sqlite is not None
+        prefix = "" if re.match(r"\s*explain\b", text, re.IGNORECASE) else EXPLAIN
         try:
-            self._sqlite.execute(EXPLAIN + text)
+            self._sqlite.execute(prefix + text)
             return []
         except (sqlite3.Error, sqlite3.Warning) as exc:
             native = read_sqlite_error(str(exc))
