@@ -2,7 +2,8 @@
 
 Syntax comes from libpg_query (pglast), the parser PostgreSQL itself uses. Function and operator
 resolution follows PostgreSQL 15's catalog, shipped as `data/postgres15.json` (pg_proc, pg_operator
-and the implicit casts of pg_cast, dumped from a PostgreSQL 15 server): a call or an operator whose
+and the implicit casts of pg_cast, dumped once from a PostgreSQL 15 server by
+`data/dump_postgres15.sql`): a call or an operator whose
 argument types no candidate accepts through implicit casts is an error there, even where DuckDB
 would cast its way through (sum(boolean), round(double precision, integer), text = integer, ...).
 Types are inferred only where they are certain (catalog columns, literals, casts, resolved calls);
