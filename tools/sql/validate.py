@@ -96,8 +96,8 @@ class SqlValidator:
         except (sqlite3.Error, sqlite3.Warning) as exc:
             native = read_sqlite_error(str(exc))
         # SQLite's verdict stands; DuckDB only lends its richer diagnostic when it found the same thing.
-        transpiled, _ = self._to_duckdb(text)
-        bound = self._bind(transpiled) if transpiled else None
+        transpiled, _, query = self._to_duckdb(text)
+        bound = self._bind(transpiled, query=query) if transpiled else None
         if bound and bound.code == native.code and _same_name(bound.name, native.name):
             return [(EngineError(bound.code, bound.message, bound.name, bound.suggestion), "error")]
         return [(self._suggest(native), "error")]
@@ -112,10 +112,10 @@ class SqlValidator:
         if any(f.code == codes.SYNTAX for f in findings):
             return [(findings[0], "error")]
         found = [(f, "error") for f in findings]
-        transpiled, warnings = self._to_duckdb(text, fold=True)
+        transpiled, warnings, query = self._to_duckdb(text, fold=True)
         # libpg_query accepted the syntax: what sqlglot or DuckDB cannot read is a gap in the check.
         found.extend((_not_checked(w) if w.code == codes.SYNTAX else w, "warning") for w in warnings)
-        bound = self._bind(transpiled) if transpiled is not None else None
+        bound = self._bind(transpiled, query=query) if transpiled is not None else None
         if bound is None:
             return found
         if bound.code == codes.SYNTAX:
@@ -127,10 +127,10 @@ class SqlValidator:
         return found
 
     def _check_other(self, text: str) -> list[tuple[EngineError, str]]:
-        transpiled, warnings = self._to_duckdb(text)
+        transpiled, warnings, query = self._to_duckdb(text)
         found = [(w, "warning") if w.code == codes.UNSUPPORTED_CONSTRUCT else (w, "error") for w in warnings]
         if transpiled is not None:
-            bound = self._bind(transpiled)
+            bound = self._bind(transpiled, query=query)
             if bound:
                 # A function sqlglot does not know may exist in the dialect: say so, don't fail.
                 severity = "warning" if bound.code == codes.UNKNOWN_FUNCTION else _severity(bound)
@@ -139,17 +139,20 @@ class SqlValidator:
 
     # -- engines ---------------------------------------------------------------------------------
 
-    def _bind(self, text: str, *, original: bool = False) -> EngineError | None:
+    def _bind(self, text: str, *, original: bool = False, query: bool = False) -> EngineError | None:
         """Bind `text` in the schema-only DuckDB (EXPLAIN plans, never executes); the error, if any.
 
         DuckDB's caret is kept only when `text` is what the user wrote (`original`); in transpiled
-        text the offending name is located in the user's statement instead.
+        text the offending name is located in the user's statement instead. `query` vouches that
+        `text` is a read-only query (sqlglot parsed it as one), which spares DuckDB parsing it twice.
         """
         import duckdb
 
         try:
-            parsed = self._duck.extract_statements(text)
-            kind = parsed[0].type if len(parsed) == 1 else None
+            kind = duckdb.StatementType.SELECT if query else None
+            if kind is None:
+                parsed = self._duck.extract_statements(text)
+                kind = parsed[0].type if len(parsed) == 1 else None
             if kind == duckdb.StatementType.SELECT:
                 self._duck.sql(text)  # a lazy relation: bound and planned, never run
             elif kind is not None and kind.name in BINDABLE:
@@ -176,8 +179,9 @@ class SqlValidator:
             return EngineError(EXTERNAL_ACCESS, "reads files or databases outside the schema; not checked", error.name)
         return error
 
-    def _to_duckdb(self, text: str, *, fold: bool = False) -> tuple[str | None, list[EngineError]]:
-        """Transpile one statement to DuckDB; constructs that do not carry over come back as warnings."""
+    def _to_duckdb(self, text: str, *, fold: bool = False) -> tuple[str | None, list[EngineError], bool]:
+        """One statement in DuckDB's dialect, what did not carry over (as warnings), and whether it is a
+        read-only query."""
         import sqlglot
         from sqlglot import ErrorLevel
         from sqlglot.dialects.dialect import Dialect
@@ -197,7 +201,7 @@ class SqlValidator:
                     line=first.get("line"),
                     column=first.get("col"),
                 )
-            ]
+            ], False
         if fold:
             group_dependent_columns(expression, self.catalog)
             fold_identifiers(expression)
@@ -205,12 +209,12 @@ class SqlValidator:
         try:
             transpiled = generator.generate(expression, copy=False)
         except Exception as exc:  # noqa: BLE001 - sqlglot raises plain errors for constructs it cannot write
-            return None, [EngineError(codes.UNSUPPORTED_CONSTRUCT, f"cannot carry into DuckDB: {exc}")]
+            return None, [EngineError(codes.UNSUPPORTED_CONSTRUCT, f"cannot carry into DuckDB: {exc}")], False
         warnings = [
             EngineError(codes.UNSUPPORTED_CONSTRUCT, f"not carried into DuckDB faithfully: {message.strip()}")
             for message in [*logged.messages, *generator.unsupported_messages]
         ]
-        return transpiled, warnings
+        return transpiled, warnings, _read_only_query(expression)
 
     # -- presentation ----------------------------------------------------------------------------
 
@@ -320,6 +324,13 @@ def fold_identifiers(expression: exp.Expression) -> None:
 
 
 # -- helpers -------------------------------------------------------------------------------------
+
+
+def _read_only_query(expression: exp.Expression) -> bool:
+    from sqlglot import exp
+
+    writes = (exp.Insert, exp.Update, exp.Delete, exp.Merge, exp.Create, exp.Drop, exp.Alter, exp.Into, exp.Copy, exp.Command)
+    return isinstance(expression, exp.Query) and expression.find(*writes) is None
 
 
 def _not_checked(error: EngineError) -> EngineError:
