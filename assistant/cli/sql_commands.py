@@ -66,15 +66,27 @@ def _summary(report: ValidationReport) -> str:
     if report.valid:
         text = f"valid ({len(report.statements)} statement{'s' * (len(report.statements) != 1)}"
         return click.style(text + (f", {warnings} warning{'s' * (warnings != 1)})" if warnings else ")"), fg="green")
-    return click.style(f"invalid: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}", fg="red")
+    return click.style(
+        f"invalid: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}", fg="red"
+    )
 
 
 @click.command()
 @click.argument("file", required=False, default="-")
-@click.option("--schema", "schemas", multiple=True, required=True, help="DDL, DuckDB, SQLite, CSV/Parquet/JSON file, glob or directory (repeatable).")
+@click.option(
+    "--schema",
+    "schemas",
+    multiple=True,
+    required=True,
+    help="DDL, DuckDB, SQLite, CSV/Parquet/JSON file, glob or directory (repeatable).",
+)
 @click.option("--dialect", default="duckdb", show_default=True, help="Dialect the SQL is written in.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--batch", type=click.Path(dir_okay=False), help="JSONL file of {\"id\", \"sql\"} objects; writes one JSON line per input.")
+@click.option(
+    "--batch",
+    type=click.Path(dir_okay=False),
+    help='JSONL file of {"id", "sql"} objects; writes one JSON line per input.',
+)
 @click.option("--single", is_flag=True, help="Expect exactly one statement.")
 def validate(file: str, schemas: tuple[str, ...], dialect: str, fmt: str, batch: str | None, single: bool) -> None:
     """Check SQL against a schema in the dialect you write. Exit 0 valid, 1 errors found, 2 bad input."""
@@ -114,7 +126,7 @@ def _batch_line(validator: Any, line: str, number: int, single: bool) -> dict[st
         return _line_error(None, "DEA-INPUT-JSON", f"line {number}: not JSON ({exc.msg})")
     if not isinstance(item, dict) or not isinstance(item.get("sql"), str):
         ident = item.get("id") if isinstance(item, dict) else None
-        return _line_error(ident, "DEA-INPUT-JSON", f"line {number}: expected an object with a string \"sql\"")
+        return _line_error(ident, "DEA-INPUT-JSON", f'line {number}: expected an object with a string "sql"')
     try:
         report = validator.validate(item["sql"], single_statement=single)
     except DeassistError as exc:
@@ -150,9 +162,22 @@ def transpile(file: str, read: str, write: str, fmt: str) -> None:
 
 @click.command()
 @click.argument("file", required=False, default="-")
-@click.option("--source", "sources", multiple=True, required=True, help="Data to query: CSV/Parquet/JSON files, globs, directories, a DuckDB or SQLite file, a postgresql:// URL.")
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    required=True,
+    help="Data to query: CSV/Parquet/JSON files, globs, directories, a DuckDB or SQLite file, a postgresql:// URL.",
+)
 @click.option("--limit", default=1000, show_default=True, type=click.IntRange(min=1), help="Rows to return at most.")
-@click.option("--timeout", "timeout_s", default=30.0, show_default=True, type=click.FloatRange(min=0.01), help="Seconds before the query is stopped.")
+@click.option(
+    "--timeout",
+    "timeout_s",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(min=0.01),
+    help="Seconds before the query is stopped.",
+)
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 def run(file: str, sources: tuple[str, ...], limit: int, timeout_s: float, fmt: str) -> None:
     """Run a read-only query against a local source (writes, ATTACH, COPY, SET, ... are refused)."""

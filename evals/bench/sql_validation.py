@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import logging
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -19,7 +19,9 @@ def schema_sql() -> str:
 def data_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "data"
     folder.mkdir()
-    (folder / "orders.csv").write_text("id,customer_id,amount,status\n" + "".join(f"{i},{i % 3},{i * 1.5},paid\n" for i in range(1, 21)))
+    (folder / "orders.csv").write_text(
+        "id,customer_id,amount,status\n" + "".join(f"{i},{i % 3},{i * 1.5},paid\n" for i in range(1, 21))
+    )
     (folder / "customers.csv").write_text("id,name\n0,Ada\n1,Grace\n2,Linus\n")
     return folder
 

@@ -28,7 +28,17 @@ def test_validate_the_shipped_example_is_valid(run_cli) -> None:
 
 
 def test_validate_json_shape(run_cli, schema_sql: str) -> None:
-    result = run_cli("validate", "-", "--schema", schema_sql, "--dialect", "postgres", "--format", "json", input="SELECT YEAR(signup) FROM customers")
+    result = run_cli(
+        "validate",
+        "-",
+        "--schema",
+        schema_sql,
+        "--dialect",
+        "postgres",
+        "--format",
+        "json",
+        input="SELECT YEAR(signup) FROM customers",
+    )
     assert result.code == 1
     payload = json.loads(result.out)
     assert payload["dialect"] == "postgres" and payload["valid"] is False
@@ -69,7 +79,9 @@ def test_validate_batch_goes_on_after_a_bad_line(run_cli, schema_sql: str, tmp_p
     ],
     ids=["missing", "dialect", "empty", "binary"],
 )
-def test_bad_input_is_one_line_and_exit_2(run_cli, schema_sql: str, tmp_path: Path, args: list[str], stdin: str | None, code: str) -> None:
+def test_bad_input_is_one_line_and_exit_2(
+    run_cli, schema_sql: str, tmp_path: Path, args: list[str], stdin: str | None, code: str
+) -> None:
     (tmp_path / "binary.bin").write_bytes(b"\x00\x01SELECT\x00")
     result = run_cli(*args, "--schema", schema_sql, input=stdin)
     assert result.code == 2
@@ -93,13 +105,36 @@ def test_transpile_reports_what_does_not_carry_over(run_cli) -> None:
 
 
 def test_transpile_json(run_cli) -> None:
-    result = run_cli("transpile", "--from", "tsql", "--to", "postgres", "--format", "json", input="SELECT TOP 3 IIF(a > 1, 1, 0) FROM t")
+    result = run_cli(
+        "transpile",
+        "--from",
+        "tsql",
+        "--to",
+        "postgres",
+        "--format",
+        "json",
+        input="SELECT TOP 3 IIF(a > 1, 1, 0) FROM t",
+    )
     payload = json.loads(result.out)
-    assert payload == {"from": "tsql", "to": "postgres", "sql": "SELECT CASE WHEN a > 1 THEN 1 ELSE 0 END FROM t LIMIT 3", "warnings": []}
+    assert payload == {
+        "from": "tsql",
+        "to": "postgres",
+        "sql": "SELECT CASE WHEN a > 1 THEN 1 ELSE 0 END FROM t LIMIT 3",
+        "warnings": [],
+    }
 
 
 def test_run_limits_rows_and_says_so(run_cli, data_dir: Path) -> None:
-    result = run_cli("run", "--source", str(data_dir), "--limit", "5", "--format", "json", input="SELECT id, amount FROM orders ORDER BY id")
+    result = run_cli(
+        "run",
+        "--source",
+        str(data_dir),
+        "--limit",
+        "5",
+        "--format",
+        "json",
+        input="SELECT id, amount FROM orders ORDER BY id",
+    )
     assert result.code == 0
     payload = json.loads(result.out)
     assert payload["columns"] == ["id", "amount"] and payload["truncated"] is True
@@ -108,18 +143,32 @@ def test_run_limits_rows_and_says_so(run_cli, data_dir: Path) -> None:
 
 
 def test_run_csv_from_sqlite(run_cli, sqlite_db: Path) -> None:
-    result = run_cli("run", "--source", str(sqlite_db), "--format", "csv", input="SELECT count(*) AS n, sum(amount) AS total FROM orders")
+    result = run_cli(
+        "run",
+        "--source",
+        str(sqlite_db),
+        "--format",
+        "csv",
+        input="SELECT count(*) AS n, sum(amount) AS total FROM orders",
+    )
     assert (result.code, result.out) == (0, "n,total\n10,110.0\n")
 
 
 def test_run_table_joins_files(run_cli, data_dir: Path) -> None:
-    result = run_cli("run", "--source", str(data_dir), input="SELECT c.name, count(*) AS n FROM orders o JOIN customers c ON c.id = o.customer_id GROUP BY 1 ORDER BY 1")
+    result = run_cli(
+        "run",
+        "--source",
+        str(data_dir),
+        input="SELECT c.name, count(*) AS n FROM orders o JOIN customers c ON c.id = o.customer_id GROUP BY 1 ORDER BY 1",
+    )
     assert result.code == 0
     assert "Ada" in result.out and "Linus" in result.out
 
 
 def test_run_stops_at_the_timeout(run_cli, data_dir: Path) -> None:
-    result = run_cli("run", "--source", str(data_dir), "--timeout", "0.5", input="SELECT count(*) FROM range(10000000000) a, orders")
+    result = run_cli(
+        "run", "--source", str(data_dir), "--timeout", "0.5", input="SELECT count(*) FROM range(10000000000) a, orders"
+    )
     assert result.code == 1
     assert result.err.startswith("error DEA-SQL-TIMEOUT:")
 

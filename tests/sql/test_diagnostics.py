@@ -65,7 +65,10 @@ def test_sandbox_cannot_read_files_or_change_settings(tmp_path: Path) -> None:
 
 
 def test_split_statements_respects_strings_and_comments() -> None:
-    assert split_statements("SELECT ';' AS s; -- done;\nSELECT 2;", "duckdb") == ["SELECT ';' AS s", "-- done;\nSELECT 2"]
+    assert split_statements("SELECT ';' AS s; -- done;\nSELECT 2;", "duckdb") == [
+        "SELECT ';' AS s",
+        "-- done;\nSELECT 2",
+    ]
 
 
 def test_diagnostic_round_trips_to_dict() -> None:

@@ -34,4 +34,14 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'tools.sql' has no attribute {name!r}")
 
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "Diagnostic",
+    "QueryResult",
+    "SqlValidator",
+    "TranspileResult",
+    "ValidationReport",
+    "run_query",
+    "split_statements",
+    "transpile_sql",
+    "validate_sql",
+]

@@ -22,8 +22,6 @@ def resolve_dialect(name: str | None) -> str:
     return wanted
 
 
-
-
 class SqlglotWarnings(logging.Handler):
     """Collects what sqlglot logs while parsing (e.g. "Unsupported TO_NUMBER function") so it is
     reported as a diagnostic instead of leaking onto stderr."""

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from tools.sql import diagnostics as codes
 
-
 EXTERNAL_ACCESS = "DEA-SQL-EXTERNAL-ACCESS"
 
 
@@ -31,11 +30,17 @@ DUCKDB_PATTERNS: list[tuple[str, str]] = [
     (r'Duplicate alias "(?P<name>[^"]+)"', codes.AMBIGUOUS_COLUMN),
     (r'Ambiguous reference to (?:column name|table) "(?P<name>[^"]+)"', codes.AMBIGUOUS_COLUMN),
     (r'column "(?P<name>[^"]+)" must appear in the GROUP BY clause', codes.GROUP_BY),
-    (r"aggregate function calls cannot be nested|WHERE clause cannot contain aggregates|"
-     r"aggregates are not allowed|cannot contain window functions|window functions are not allowed", codes.GROUP_BY),
+    (
+        r"aggregate function calls cannot be nested|WHERE clause cannot contain aggregates|"
+        r"aggregates are not allowed|cannot contain window functions|window functions are not allowed",
+        codes.GROUP_BY,
+    ),
     (r"(?:Scalar |Aggregate |Table )?Function with name (?P<name>\S+) does not exist", codes.UNKNOWN_FUNCTION),
-    (r"No function matches|Could not choose a best candidate|Cannot compare values|Could not convert|Conversion Error|"
-     r"an explicit cast is required|Cannot mix values|Cannot combine types|Type mismatch|type .* does not exist", codes.TYPE),
+    (
+        r"No function matches|Could not choose a best candidate|Cannot compare values|Could not convert|Conversion Error|"
+        r"an explicit cast is required|Cannot mix values|Cannot combine types|Type mismatch|type .* does not exist",
+        codes.TYPE,
+    ),
     (r"^Parser Error", codes.SYNTAX),
     (r"^Permission Error", EXTERNAL_ACCESS),
 ]

@@ -26,23 +26,59 @@ DATA = Path(__file__).with_name("data") / "postgres15.json"
 
 # Catalog type spellings -> PostgreSQL type names (pg_type.typname).
 TYPE_NAMES = {
-    "int": "int4", "integer": "int4", "int4": "int4", "serial": "int4", "mediumint": "int4",
-    "bigint": "int8", "int8": "int8", "bigserial": "int8", "hugeint": "numeric",
-    "smallint": "int2", "int2": "int2", "tinyint": "int2",
-    "double precision": "float8", "double": "float8", "float8": "float8", "float": "float8",
-    "real": "float4", "float4": "float4",
-    "numeric": "numeric", "decimal": "numeric",
-    "text": "text", "varchar": "varchar", "character varying": "varchar", "string": "text",
-    "char": "bpchar", "character": "bpchar", "bpchar": "bpchar",
-    "boolean": "bool", "bool": "bool",
-    "date": "date", "timestamp": "timestamp", "timestamp without time zone": "timestamp",
-    "timestamptz": "timestamptz", "timestamp with time zone": "timestamptz",
-    "time": "time", "time without time zone": "time", "interval": "interval",
-    "json": "json", "jsonb": "jsonb", "uuid": "uuid", "bytea": "bytea", "blob": "bytea",
+    "int": "int4",
+    "integer": "int4",
+    "int4": "int4",
+    "serial": "int4",
+    "mediumint": "int4",
+    "bigint": "int8",
+    "int8": "int8",
+    "bigserial": "int8",
+    "hugeint": "numeric",
+    "smallint": "int2",
+    "int2": "int2",
+    "tinyint": "int2",
+    "double precision": "float8",
+    "double": "float8",
+    "float8": "float8",
+    "float": "float8",
+    "real": "float4",
+    "float4": "float4",
+    "numeric": "numeric",
+    "decimal": "numeric",
+    "text": "text",
+    "varchar": "varchar",
+    "character varying": "varchar",
+    "string": "text",
+    "char": "bpchar",
+    "character": "bpchar",
+    "bpchar": "bpchar",
+    "boolean": "bool",
+    "bool": "bool",
+    "date": "date",
+    "timestamp": "timestamp",
+    "timestamp without time zone": "timestamp",
+    "timestamptz": "timestamptz",
+    "timestamp with time zone": "timestamptz",
+    "time": "time",
+    "time without time zone": "time",
+    "interval": "interval",
+    "json": "json",
+    "jsonb": "jsonb",
+    "uuid": "uuid",
+    "bytea": "bytea",
+    "blob": "bytea",
 }
 DISPLAY = {
-    "int2": "smallint", "int4": "integer", "int8": "bigint", "float4": "real", "float8": "double precision",
-    "bool": "boolean", "varchar": "character varying", "bpchar": "character", "timestamptz": "timestamp with time zone",
+    "int2": "smallint",
+    "int4": "integer",
+    "int8": "bigint",
+    "float4": "real",
+    "float8": "double precision",
+    "bool": "boolean",
+    "varchar": "character varying",
+    "bpchar": "character",
+    "timestamptz": "timestamp with time zone",
     "timestamp": "timestamp without time zone",
 }
 COMPARISONS = {"=", "<>", "!=", "<", ">", "<=", ">=", "~~", "!~~", "~~*", "!~~*", "~", "!~", "~*", "!~*"}
@@ -146,7 +182,7 @@ class PostgresChecker:
             return None
         if not isinstance(node, dict) or len(node) != 1:
             return None
-        (kind, body), = node.items()
+        ((kind, body),) = node.items()
         handler = getattr(self, f"visit_{kind}", None)
         if handler is not None:
             return handler(body, scope)
@@ -168,17 +204,28 @@ class PostgresChecker:
         inner = Scope(parent=scope)
         for item in body.get("fromClause", []):
             self.add_relation(item, inner)
-        for key in ("targetList", "whereClause", "groupClause", "havingClause", "sortClause", "valuesLists", "limitCount", "limitOffset"):
+        for key in (
+            "targetList",
+            "whereClause",
+            "groupClause",
+            "havingClause",
+            "sortClause",
+            "valuesLists",
+            "limitCount",
+            "limitOffset",
+        ):
             if body.get(key):
                 self.visit(body[key], inner)
         return None
 
     def add_relation(self, item: dict, scope: Scope) -> None:
-        (kind, body), = item.items()
+        ((kind, body),) = item.items()
         alias = (body.get("alias") or {}).get("aliasname")
         if kind == "RangeVar":
             name = body["relname"]
-            table = None if name in self.ctes and not body.get("schemaname") else self.table(name, body.get("schemaname"))
+            table = (
+                None if name in self.ctes and not body.get("schemaname") else self.table(name, body.get("schemaname"))
+            )
             scope.relations[alias or name] = table
         elif kind == "JoinExpr":
             self.add_relation(body["larg"], scope)
@@ -246,7 +293,13 @@ class PostgresChecker:
         if body.get("typeName", {}).get("arrayBounds"):
             return None
         name = names[-1] if names else ""
-        return name if name in NUMERIC_TYPES | {"text", "varchar", "bool", "date", "timestamp", "timestamptz", "bpchar", "interval", "time"} else pg_type(name)
+        return (
+            name
+            if name
+            in NUMERIC_TYPES
+            | {"text", "varchar", "bool", "date", "timestamp", "timestamptz", "bpchar", "interval", "time"}
+            else pg_type(name)
+        )
 
     def visit_BoolExpr(self, body: dict, scope: Scope) -> str:
         self.visit(body.get("args"), scope)
@@ -314,7 +367,11 @@ class PostgresChecker:
         if body.get("agg_within_group") and over:
             self.findings.append(Finding(INVALID, f"OVER is not supported for ordered-set aggregate {name}", location))
         if body.get("agg_star") or body.get("func_variadic"):
-            return _single({result for kind, params, result, *_ in candidates if kind == "a" and not params}) if body.get("agg_star") else None
+            return (
+                _single({result for kind, params, result, *_ in candidates if kind == "a" and not params})
+                if body.get("agg_star")
+                else None
+            )
         if None in args:
             return None
         matching = [c for c in candidates if self._fits(c, args)]
@@ -331,7 +388,9 @@ class PostgresChecker:
             if len(args) < len(params) - 1:
                 return False
             padded = list(params[:-1]) + [params[-1]] * (len(args) - len(params) + 1)
-            return all(_accepts(p.lstrip("_"), a or UNKNOWN, self.pg.casts) or p.startswith("_") for p, a in zip(padded, args))
+            return all(
+                _accepts(p.lstrip("_"), a or UNKNOWN, self.pg.casts) or p.startswith("_") for p, a in zip(padded, args)
+            )
         if not len(params) - defaults <= len(args) <= len(params):
             return False
         return all(_accepts(p, a or UNKNOWN, self.pg.casts) for p, a in zip(params, args))
@@ -348,7 +407,13 @@ class PostgresChecker:
                 self.operator(">=", left, self.visit(bound, scope), body["lexpr"], bound, location)
             return "bool"
         if kind == "AEXPR_IN":
-            items = right_node if isinstance(right_node, list) else right_node.get("List", {}).get("items", []) if isinstance(right_node, dict) else []
+            items = (
+                right_node
+                if isinstance(right_node, list)
+                else right_node.get("List", {}).get("items", [])
+                if isinstance(right_node, dict)
+                else []
+            )
             for item in items:
                 self.operator("=", left, self.visit(item, scope), body["lexpr"], item, location)
             return "bool"
@@ -359,7 +424,9 @@ class PostgresChecker:
             return "bool"
         return None
 
-    def operator(self, op: str, left: str | None, right: str | None, lnode: Any, rnode: Any, location: int) -> str | None:
+    def operator(
+        self, op: str, left: str | None, right: str | None, lnode: Any, rnode: Any, location: int
+    ) -> str | None:
         if left is None or right is None:
             return "bool" if op in COMPARISONS else None
         candidates = self.pg.operators.get(op)
@@ -368,9 +435,15 @@ class PostgresChecker:
         if UNKNOWN in (left, right) and left != right and op in COERCING:
             known, literal = (left, rnode) if right == UNKNOWN else (right, lnode)
             self.check_literal(literal, known)
-        matching = [c for c in candidates if c[0] and c[1] and _accepts(c[0], left, self.pg.casts) and _accepts(c[1], right, self.pg.casts)]
+        matching = [
+            c
+            for c in candidates
+            if c[0] and c[1] and _accepts(c[0], left, self.pg.casts) and _accepts(c[1], right, self.pg.casts)
+        ]
         if not matching:
-            self.findings.append(Finding(TYPE, f"operator does not exist in PostgreSQL: {show(left)} {op} {show(right)}", location))
+            self.findings.append(
+                Finding(TYPE, f"operator does not exist in PostgreSQL: {show(left)} {op} {show(right)}", location)
+            )
             return None
         return _single({c[2] for c in _best(matching, [left, right], lambda c: c[:2])})
 
@@ -399,7 +472,9 @@ def _plausible_date(text: str) -> bool:
 
     stripped = text.strip()
     if stripped.isdigit() and len(stripped) in {6, 8}:
-        year, rest = (2000 + int(stripped[:2]), stripped[2:]) if len(stripped) == 6 else (int(stripped[:4]), stripped[4:])
+        year, rest = (
+            (2000 + int(stripped[:2]), stripped[2:]) if len(stripped) == 6 else (int(stripped[:4]), stripped[4:])
+        )
         month, day = int(rest[:2]), int(rest[2:])
     else:
         match = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[ T])", stripped)

@@ -91,7 +91,9 @@ def vet(sql: str, dialect: str, catalog: Catalog) -> str:
     try:
         expression = sqlglot.parse_one(text, read=dialect)
     except (ParseError, TokenError) as exc:
-        raise DeassistError(REFUSED, f"refused: the statement does not parse as {dialect} ({str(exc).splitlines()[0]})") from None
+        raise DeassistError(
+            REFUSED, f"refused: the statement does not parse as {dialect} ({str(exc).splitlines()[0]})"
+        ) from None
     if not isinstance(expression, exp.Query):
         kind = type(expression).__name__.upper()
         raise DeassistError(REFUSED, f"refused: {kind} is not a read-only query; run only executes SELECT")
@@ -112,7 +114,11 @@ def _refuse_file_reads(expression: Any, catalog: Catalog) -> None:
     names = {t.name.lower() for t in catalog.tables}
     for table in expression.find_all(exp.Table):
         target = table.this
-        if isinstance(target, exp.Identifier) and target.name.lower() not in names and any(ch in target.name for ch in "/\\."):
+        if (
+            isinstance(target, exp.Identifier)
+            and target.name.lower() not in names
+            and any(ch in target.name for ch in "/\\.")
+        ):
             raise DeassistError(REFUSED, f"refused: reads {target.name!r}, which is not one of the given sources")
         literals = [target] if isinstance(target, exp.Literal) else []
         if isinstance(target, exp.Func):
@@ -128,12 +134,16 @@ def _run_duckdb(sql: str, catalog: Catalog, limit: int, timeout_s: float) -> Que
     conn = duckdb.connect(":memory:")
     try:
         files = sorted({t.source.location for t in catalog.tables if t.source.kind == "files"})
-        for index, location in enumerate(sorted({t.source.location for t in catalog.tables if t.source.kind == "duckdb"})):
+        for index, location in enumerate(
+            sorted({t.source.location for t in catalog.tables if t.source.kind == "duckdb"})
+        ):
             alias = f"source{index}"
             conn.execute(f"ATTACH {_literal(location)} AS {quote(alias)} (READ_ONLY)")
             for table in (t for t in catalog.tables if t.source.location == location):
                 schema = table.schema or "main"
-                conn.execute(f"CREATE VIEW {quote(table.name)} AS SELECT * FROM {quote(alias)}.{quote(schema)}.{quote(table.name)}")
+                conn.execute(
+                    f"CREATE VIEW {quote(table.name)} AS SELECT * FROM {quote(alias)}.{quote(schema)}.{quote(table.name)}"
+                )
         for table in (t for t in catalog.tables if t.source.kind == "files" and t.reader):
             conn.execute(f"CREATE VIEW {quote(table.name)} AS SELECT * FROM {table.reader}")
         conn.execute(f"SET allowed_paths = [{', '.join(_literal(f) for f in files)}]")
@@ -149,10 +159,14 @@ def _run_duckdb(sql: str, catalog: Catalog, limit: int, timeout_s: float) -> Que
             columns = [d[0] for d in cursor.description or []]
             rows = cursor.fetchmany(limit + 1)
         except duckdb.InterruptException:
-            raise DeassistError(TIMEOUT, f"the query ran longer than {timeout_s:g}s and was stopped", exit_code=FAILURE) from None
+            raise DeassistError(
+                TIMEOUT, f"the query ran longer than {timeout_s:g}s and was stopped", exit_code=FAILURE
+            ) from None
         except duckdb.Error as exc:
             if time.monotonic() - started >= timeout_s:
-                raise DeassistError(TIMEOUT, f"the query ran longer than {timeout_s:g}s and was stopped", exit_code=FAILURE) from None
+                raise DeassistError(
+                    TIMEOUT, f"the query ran longer than {timeout_s:g}s and was stopped", exit_code=FAILURE
+                ) from None
             raise DeassistError(RUN_FAILED, str(exc).splitlines()[0], exit_code=FAILURE) from None
         finally:
             timer.cancel()
@@ -175,7 +189,9 @@ def _run_sqlite(sql: str, catalog: Catalog, limit: int, timeout_s: float) -> Que
         rows = cursor.fetchmany(limit + 1)
     except sqlite3.OperationalError as exc:
         if "interrupted" in str(exc):
-            raise DeassistError(TIMEOUT, f"the query ran longer than {timeout_s:g}s and was stopped", exit_code=FAILURE) from None
+            raise DeassistError(
+                TIMEOUT, f"the query ran longer than {timeout_s:g}s and was stopped", exit_code=FAILURE
+            ) from None
         raise DeassistError(RUN_FAILED, str(exc), exit_code=FAILURE) from None
     except sqlite3.Error as exc:
         raise DeassistError(RUN_FAILED, str(exc), exit_code=FAILURE) from None
@@ -197,9 +213,13 @@ def _run_postgres(sql: str, catalog: Catalog, limit: int, timeout_s: float) -> Q
             rows = cursor.fetchmany(limit + 1)
             conn.rollback()
     except psycopg.errors.QueryCanceled:
-        raise DeassistError(TIMEOUT, f"the query ran longer than {timeout_s:g}s and was stopped", exit_code=FAILURE) from None
+        raise DeassistError(
+            TIMEOUT, f"the query ran longer than {timeout_s:g}s and was stopped", exit_code=FAILURE
+        ) from None
     except psycopg.Error as exc:
-        raise DeassistError(RUN_FAILED, str(exc).splitlines()[0] if str(exc) else type(exc).__name__, exit_code=FAILURE) from None
+        raise DeassistError(
+            RUN_FAILED, str(exc).splitlines()[0] if str(exc) else type(exc).__name__, exit_code=FAILURE
+        ) from None
     return QueryResult(columns, [tuple(r) for r in rows[:limit]], len(rows) > limit)
 
 

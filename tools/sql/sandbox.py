@@ -79,9 +79,12 @@ def duckdb_schema(
             continue
         seen.add(key)
         type_dialect = dialect if table.source.kind == "ddl" else TYPE_DIALECT.get(table.source.kind, dialect)
-        columns = ", ".join(
-            f"{quote(name(c.name))} {duckdb_type(c.type, type_dialect, conn)}" for c in _unique_columns(table, name)
-        ) or '"?column?" VARCHAR'
+        columns = (
+            ", ".join(
+                f"{quote(name(c.name))} {duckdb_type(c.type, type_dialect, conn)}" for c in _unique_columns(table, name)
+            )
+            or '"?column?" VARCHAR'
+        )
         target = f"{quote(name(table.schema))}.{quote(name(table.name))}" if table.schema else quote(name(table.name))
         conn.execute(f"CREATE TABLE {target} ({columns})")
     conn.execute("SET enable_external_access = false")

@@ -17,8 +17,8 @@ def statement_spans(sql: str, dialect: str) -> list[Statement]:
     Text that does not tokenize (an unterminated string) stays one statement, so its syntax error is
     reported where it is rather than lost in a split.
     """
-    from sqlglot.errors import TokenError
     from sqlglot.dialects.dialect import Dialect
+    from sqlglot.errors import TokenError
     from sqlglot.tokens import TokenType
 
     if "--" not in sql and "/*" not in sql and "#" not in sql:

@@ -42,14 +42,27 @@ def transpile_sql(sql: str, read: str, write: str) -> TranspileResult:
             first = (getattr(exc, "errors", None) or [{}])[0]
             line, column = position(sql, statement.offset)
             if first.get("line"):
-                line, column = line + first["line"] - 1, first.get("col", 1) if first["line"] > 1 else column + first.get("col", 1) - 1
+                line, column = (
+                    line + first["line"] - 1,
+                    first.get("col", 1) if first["line"] > 1 else column + first.get("col", 1) - 1,
+                )
             description = first.get("description") or str(exc).splitlines()[0]
-            raise DeassistError(codes.SYNTAX, f"line {line}, column {column}: {description} (reading {read})", exit_code=FAILURE) from None
+            raise DeassistError(
+                codes.SYNTAX, f"line {line}, column {column}: {description} (reading {read})", exit_code=FAILURE
+            ) from None
         line, column = position(sql, statement.offset)
         generator = Dialect.get_or_raise(write).generator(unsupported_level=ErrorLevel.IGNORE, pretty=False)
         outputs.append(generator.generate(expression))
         for message in [*logged.messages, *generator.unsupported_messages]:
-            warnings.append(Diagnostic("warning", codes.UNSUPPORTED_CONSTRUCT, f"not carried into {write} faithfully: {message.strip()}", line, column))
+            warnings.append(
+                Diagnostic(
+                    "warning",
+                    codes.UNSUPPORTED_CONSTRUCT,
+                    f"not carried into {write} faithfully: {message.strip()}",
+                    line,
+                    column,
+                )
+            )
         if read != write:
             for function in expression.find_all(exp.Anonymous):
                 offset = statement.text.lower().find(function.name.lower())

@@ -159,7 +159,10 @@ class SqlValidator:
                 self._duck.execute(EXPLAIN + text)
             else:
                 what = kind.name.replace("_", " ") if kind is not None else "this"
-                return EngineError(codes.UNSUPPORTED_CONSTRUCT, f"{what} statement parsed but not bound: it cannot be checked without running it")
+                return EngineError(
+                    codes.UNSUPPORTED_CONSTRUCT,
+                    f"{what} statement parsed but not bound: it cannot be checked without running it",
+                )
             return None
         except duckdb.Error as exc:
             message = str(exc)
@@ -174,7 +177,9 @@ class SqlValidator:
         if not original:
             error = EngineError(error.code, error.message, error.name, error.suggestion)
         elif error.line == 1 and error.column is not None:
-            error = EngineError(error.code, error.message, error.name, error.suggestion, 1, max(1, error.column - len(EXPLAIN)))
+            error = EngineError(
+                error.code, error.message, error.name, error.suggestion, 1, max(1, error.column - len(EXPLAIN))
+            )
         if error.code == EXTERNAL_ACCESS:
             return EngineError(EXTERNAL_ACCESS, "reads files or databases outside the schema; not checked", error.name)
         return error
@@ -193,15 +198,19 @@ class SqlValidator:
         except (ParseError, TokenError) as exc:
             errors = getattr(exc, "errors", None) or [{}]
             first = errors[0]
-            return None, [
-                EngineError(
-                    codes.SYNTAX,
-                    first.get("description") or str(exc).splitlines()[0],
-                    first.get("highlight"),
-                    line=first.get("line"),
-                    column=first.get("col"),
-                )
-            ], False
+            return (
+                None,
+                [
+                    EngineError(
+                        codes.SYNTAX,
+                        first.get("description") or str(exc).splitlines()[0],
+                        first.get("highlight"),
+                        line=first.get("line"),
+                        column=first.get("col"),
+                    )
+                ],
+                False,
+            )
         if fold:
             group_dependent_columns(expression, self.catalog)
             fold_identifiers(expression)
@@ -227,7 +236,9 @@ class SqlValidator:
         }.get(error.code)
         if pool is None:
             return error
-        return EngineError(error.code, error.message, error.name, did_you_mean(error.name, pool), error.line, error.column)
+        return EngineError(
+            error.code, error.message, error.name, did_you_mean(error.name, pool), error.line, error.column
+        )
 
     def _place(self, sql: str, statement: Statement, found: tuple[EngineError, str]) -> Diagnostic:
         error, severity = found
@@ -296,7 +307,9 @@ def group_dependent_columns(expression: exp.Expression, catalog: Catalog) -> Non
         group = select.args.get("group")
         if not group:
             continue
-        grouped = {(folded(c.args.get("table")), folded(c.this)) for c in group.expressions if isinstance(c, exp.Column)}
+        grouped = {
+            (folded(c.args.get("table")), folded(c.this)) for c in group.expressions if isinstance(c, exp.Column)
+        }
         sources = [select.args.get("from_") or select.args.get("from"), *(select.args.get("joins") or [])]
         for source in filter(None, sources):
             table = source.this
@@ -310,7 +323,10 @@ def group_dependent_columns(expression: exp.Expression, catalog: Catalog) -> Non
                 for column in entry.columns:
                     group.append(
                         "expressions",
-                        exp.Column(this=exp.to_identifier(column.name, quoted=True), table=exp.to_identifier(alias, quoted=True)),
+                        exp.Column(
+                            this=exp.to_identifier(column.name, quoted=True),
+                            table=exp.to_identifier(alias, quoted=True),
+                        ),
                     )
 
 
@@ -329,12 +345,25 @@ def fold_identifiers(expression: exp.Expression) -> None:
 def _read_only_query(expression: exp.Expression) -> bool:
     from sqlglot import exp
 
-    writes = (exp.Insert, exp.Update, exp.Delete, exp.Merge, exp.Create, exp.Drop, exp.Alter, exp.Into, exp.Copy, exp.Command)
+    writes = (
+        exp.Insert,
+        exp.Update,
+        exp.Delete,
+        exp.Merge,
+        exp.Create,
+        exp.Drop,
+        exp.Alter,
+        exp.Into,
+        exp.Copy,
+        exp.Command,
+    )
     return isinstance(expression, exp.Query) and expression.find(*writes) is None
 
 
 def _not_checked(error: EngineError) -> EngineError:
-    return EngineError(codes.UNSUPPORTED_CONSTRUCT, f"names not checked, sqlglot/DuckDB cannot read it: {error.message}", error.name)
+    return EngineError(
+        codes.UNSUPPORTED_CONSTRUCT, f"names not checked, sqlglot/DuckDB cannot read it: {error.message}", error.name
+    )
 
 
 def _severity(error: EngineError) -> str:
