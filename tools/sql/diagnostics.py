@@ -38,12 +38,13 @@ class Diagnostic:
 class ValidationReport:
     """The verdict on a piece of SQL: `valid` is False exactly when an error-severity diagnostic exists."""
 
+    valid: bool = True
     diagnostics: list[Diagnostic] = field(default_factory=list)
     statements: list[str] = field(default_factory=list)
 
-    @property
-    def valid(self) -> bool:
-        return not any(d.severity == "error" for d in self.diagnostics)
+    @classmethod
+    def of(cls, diagnostics: list[Diagnostic], statements: list[str]) -> ValidationReport:
+        return cls(not any(d.severity == "error" for d in diagnostics), diagnostics, statements)
 
     def to_dict(self) -> dict[str, Any]:
         return {

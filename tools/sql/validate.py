@@ -51,10 +51,10 @@ class SqlValidator:
         statements = statement_spans(sql, self.dialect)
         if not statements:
             raise DeassistError("DEA-SQL-EMPTY", "no SQL statement to validate (the input is empty or only comments)")
-        report = ValidationReport(statements=[s.text for s in statements])
+        diagnostics: list[Diagnostic] = []
         if single_statement and len(statements) > 1:
             line, column = position(sql, statements[1].offset)
-            report.diagnostics.append(
+            diagnostics.append(
                 Diagnostic(
                     "error",
                     codes.MULTIPLE_STATEMENTS,
@@ -65,9 +65,8 @@ class SqlValidator:
                 )
             )
         for statement in statements:
-            for found in self._check(statement):
-                report.diagnostics.append(self._place(sql, statement, found))
-        return report
+            diagnostics.extend(self._place(sql, statement, found) for found in self._check(statement))
+        return ValidationReport.of(diagnostics, [s.text for s in statements])
 
     def close(self) -> None:
         self._duck.close()
