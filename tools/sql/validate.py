@@ -202,7 +202,7 @@ class SqlValidator:
                 [
                     EngineError(
                         codes.SYNTAX,
-                        first.get("description") or str(exc).splitlines()[0],
+                        _sqlglot_message(first.get("description") or str(exc).splitlines()[0]),
                         first.get("highlight"),
                         line=first.get("line"),
                         column=first.get("col"),
@@ -339,6 +339,11 @@ def fold_identifiers(expression: exp.Expression) -> None:
 
 
 # -- helpers -------------------------------------------------------------------------------------
+
+
+def _sqlglot_message(text: str) -> str:
+    """sqlglot's parse error without its internals ("<class 'sqlglot.expressions.query.Where'>" -> Where)."""
+    return re.sub(r"<class '(?:\w+\.)*(\w+)'>", r"\1", text)
 
 
 def _read_only_query(expression: exp.Expression) -> bool:
