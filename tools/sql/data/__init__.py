@@ -1,0 +1,1 @@
+"""Data files of tools.sql: PostgreSQL 15's function, operator and implicit-cast catalog."""

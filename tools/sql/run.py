@@ -1,0 +1,230 @@
+"""Run one read-only query against a local source's data, with a row limit and a timeout.
+
+The statement is vetted before anything runs: only a query (SELECT, WITH ..., VALUES, set
+operations) is allowed; writes, ATTACH, INSTALL/LOAD, COPY, SET/PRAGMA and reads of files other than
+the catalog's sources are refused with the reason. The engines enforce it too: files are exposed to
+DuckDB through `allowed_paths` with external access disabled and configuration locked, DuckDB and
+SQLite files are opened read-only, PostgreSQL runs in a READ ONLY transaction with
+`statement_timeout`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from tools.catalog.model import Catalog
+from tools.errors import FAILURE, DeassistError
+from tools.sql.sandbox import quote
+from tools.sql.statements import split_statements
+
+REFUSED = "DEA-SQL-REFUSED"
+TIMEOUT = "DEA-SQL-TIMEOUT"
+RUN_FAILED = "DEA-SQL-RUN"
+ENGINE_DIALECT = {"files": "duckdb", "duckdb": "duckdb", "ddl": "duckdb", "sqlite": "sqlite", "postgres": "postgres"}
+
+
+@dataclass
+class QueryResult:
+    columns: list[str]
+    rows: list[tuple] = field(default_factory=list)
+    truncated: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"columns": self.columns, "rows": [list(r) for r in self.rows], "truncated": self.truncated}
+
+
+def run_query(sql: str, catalog: Catalog, *, limit: int = 1000, timeout_s: float = 30.0) -> QueryResult:
+    """The first `limit` rows of a read-only query over the catalog's sources."""
+    kinds = {t.source.kind for t in catalog.tables}
+    if not kinds:
+        raise DeassistError("DEA-SOURCE-EMPTY", "the source has no tables to query")
+    if "ddl" in kinds:
+        raise DeassistError("DEA-SQL-NO-DATA", "a DDL file describes tables but holds no data to run against")
+    if len(kinds) > 1 and not kinds <= {"files", "duckdb"}:
+        raise DeassistError("DEA-SQL-MIXED-SOURCES", f"cannot query {', '.join(sorted(kinds))} sources together")
+    dialect = ENGINE_DIALECT[next(iter(kinds))] if len(kinds) == 1 else "duckdb"
+    statement = vet(sql, dialect, catalog)
+    if limit < 1:
+        raise DeassistError("DEA-USAGE", "--limit must be at least 1")
+    if kinds == {"sqlite"}:
+        return _run_sqlite(statement, catalog, limit, timeout_s)
+    if kinds == {"postgres"}:
+        return _run_postgres(statement, catalog, limit, timeout_s)
+    return _run_duckdb(statement, catalog, limit, timeout_s)
+
+
+def vet(sql: str, dialect: str, catalog: Catalog) -> str:
+    """The one read-only query in `sql`, or a refusal saying why it will not run."""
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import ParseError, TokenError
+
+    statements = split_statements(sql, dialect)
+    if not statements:
+        raise DeassistError("DEA-SQL-EMPTY", "no SQL statement to run (the input is empty or only comments)")
+    if len(statements) > 1:
+        raise DeassistError(REFUSED, f"{len(statements)} statements: run executes exactly one query")
+    text = statements[0]
+    head = text.split(None, 1)[0].upper().strip("(")
+    reason = {
+        "ATTACH": "ATTACH opens another database",
+        "DETACH": "DETACH changes the attached databases",
+        "INSTALL": "INSTALL downloads an extension",
+        "LOAD": "LOAD loads an extension",
+        "FORCE": "INSTALL downloads an extension",
+        "COPY": "COPY reads or writes files",
+        "EXPORT": "EXPORT writes files",
+        "IMPORT": "IMPORT reads files",
+        "SET": "SET changes configuration",
+        "RESET": "RESET changes configuration",
+        "PRAGMA": "PRAGMA changes or reads engine configuration",
+        "CALL": "CALL runs a procedure",
+        "CHECKPOINT": "CHECKPOINT writes to the database",
+        "VACUUM": "VACUUM writes to the database",
+    }.get(head)
+    if reason:
+        raise DeassistError(REFUSED, f"refused: {reason}; run only executes read-only queries")
+    try:
+        expression = sqlglot.parse_one(text, read=dialect)
+    except (ParseError, TokenError) as exc:
+        raise DeassistError(
+            REFUSED, f"refused: the statement does not parse as {dialect} ({str(exc).splitlines()[0]})"
+        ) from None
+    if not isinstance(expression, exp.Query):
+        kind = type(expression).__name__.upper()
+        raise DeassistError(REFUSED, f"refused: {kind} is not a read-only query; run only executes SELECT")
+    for node in expression.walk():
+        if isinstance(node, (exp.Insert, exp.Update, exp.Delete, exp.Merge, exp.Create, exp.Drop, exp.Alter, exp.Copy)):
+            raise DeassistError(REFUSED, f"refused: the query contains {type(node).__name__.upper()}, which writes")
+        if isinstance(node, exp.Into):
+            raise DeassistError(REFUSED, "refused: SELECT ... INTO creates a table")
+    _refuse_file_reads(expression, catalog)
+    return text
+
+
+def _refuse_file_reads(expression: Any, catalog: Catalog) -> None:
+    """A string literal in table position (or in a reader function) names a file: only the sources may be read."""
+    from sqlglot import exp
+
+    allowed = {t.source.location for t in catalog.tables}
+    names = {t.name.lower() for t in catalog.tables}
+    for table in expression.find_all(exp.Table):
+        target = table.this
+        if (
+            isinstance(target, exp.Identifier)
+            and target.name.lower() not in names
+            and any(ch in target.name for ch in "/\\.")
+        ):
+            raise DeassistError(REFUSED, f"refused: reads {target.name!r}, which is not one of the given sources")
+        literals = [target] if isinstance(target, exp.Literal) else []
+        if isinstance(target, exp.Func):
+            literals = [lit for lit in target.find_all(exp.Literal) if lit.is_string]
+        for literal in literals:
+            if literal.name not in allowed:
+                raise DeassistError(REFUSED, f"refused: reads {literal.name!r}, which is not one of the given sources")
+
+
+def _run_duckdb(sql: str, catalog: Catalog, limit: int, timeout_s: float) -> QueryResult:
+    import duckdb
+
+    conn = duckdb.connect(":memory:")
+    try:
+        files = sorted({t.source.location for t in catalog.tables if t.source.kind == "files"})
+        for index, location in enumerate(
+            sorted({t.source.location for t in catalog.tables if t.source.kind == "duckdb"})
+        ):
+            alias = f"source{index}"
+            conn.execute(f"ATTACH {_literal(location)} AS {quote(alias)} (READ_ONLY)")
+            for table in (t for t in catalog.tables if t.source.location == location):
+                schema = table.schema or "main"
+                conn.execute(
+                    f"CREATE VIEW {quote(table.name)} AS SELECT * FROM {quote(alias)}.{quote(schema)}.{quote(table.name)}"
+                )
+        for table in (t for t in catalog.tables if t.source.kind == "files" and t.reader):
+            conn.execute(f"CREATE VIEW {quote(table.name)} AS SELECT * FROM {table.reader}")
+        conn.execute(f"SET allowed_paths = [{', '.join(_literal(f) for f in files)}]")
+        conn.execute("SET enable_external_access = false")
+        conn.execute("SET autoinstall_known_extensions = false")
+        conn.execute("SET autoload_known_extensions = false")
+        conn.execute("SET lock_configuration = true")
+        timer = threading.Timer(timeout_s, conn.interrupt)
+        timer.start()
+        started = time.monotonic()
+        try:
+            cursor = conn.execute(sql)
+            columns = [d[0] for d in cursor.description or []]
+            rows = cursor.fetchmany(limit + 1)
+        except duckdb.InterruptException:
+            raise DeassistError(
+                TIMEOUT, f"the query ran longer than {timeout_s:g}s and was stopped", exit_code=FAILURE
+            ) from None
+        except duckdb.Error as exc:
+            if time.monotonic() - started >= timeout_s:
+                raise DeassistError(
+                    TIMEOUT, f"the query ran longer than {timeout_s:g}s and was stopped", exit_code=FAILURE
+                ) from None
+            raise DeassistError(RUN_FAILED, str(exc).splitlines()[0], exit_code=FAILURE) from None
+        finally:
+            timer.cancel()
+    finally:
+        conn.close()
+    return QueryResult(columns, [tuple(r) for r in rows[:limit]], len(rows) > limit)
+
+
+def _run_sqlite(sql: str, catalog: Catalog, limit: int, timeout_s: float) -> QueryResult:
+    from pathlib import Path
+
+    location = catalog.tables[0].source.location
+    conn = sqlite3.connect(f"{Path(location).resolve().as_uri()}?mode=ro", uri=True)
+    deadline = time.monotonic() + timeout_s
+    conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+    try:
+        conn.execute("PRAGMA query_only = ON")
+        cursor = conn.execute(sql)
+        columns = [d[0] for d in cursor.description or []]
+        rows = cursor.fetchmany(limit + 1)
+    except sqlite3.OperationalError as exc:
+        if "interrupted" in str(exc):
+            raise DeassistError(
+                TIMEOUT, f"the query ran longer than {timeout_s:g}s and was stopped", exit_code=FAILURE
+            ) from None
+        raise DeassistError(RUN_FAILED, str(exc), exit_code=FAILURE) from None
+    except sqlite3.Error as exc:
+        raise DeassistError(RUN_FAILED, str(exc), exit_code=FAILURE) from None
+    finally:
+        conn.close()
+    return QueryResult(columns, [tuple(r) for r in rows[:limit]], len(rows) > limit)
+
+
+def _run_postgres(sql: str, catalog: Catalog, limit: int, timeout_s: float) -> QueryResult:
+    import psycopg
+
+    dsn = catalog.tables[0].source.location
+    try:
+        with psycopg.connect(dsn, connect_timeout=10, autocommit=False) as conn:
+            conn.execute("SET TRANSACTION READ ONLY")
+            conn.execute(f"SET LOCAL statement_timeout = {max(1, int(timeout_s * 1000))}")
+            cursor = conn.execute(sql)
+            columns = [d.name for d in cursor.description or []]
+            rows = cursor.fetchmany(limit + 1)
+            conn.rollback()
+    except psycopg.errors.QueryCanceled:
+        raise DeassistError(
+            TIMEOUT, f"the query ran longer than {timeout_s:g}s and was stopped", exit_code=FAILURE
+        ) from None
+    except psycopg.Error as exc:
+        raise DeassistError(
+            RUN_FAILED, str(exc).splitlines()[0] if str(exc) else type(exc).__name__, exit_code=FAILURE
+        ) from None
+    return QueryResult(columns, [tuple(r) for r in rows[:limit]], len(rows) > limit)
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+__all__ = ["QueryResult", "run_query", "vet"]
