@@ -66,11 +66,15 @@ def best(fn: Callable[[], object], repeat: int) -> float:
 def report(label: str, inspect_s: float, baseline_s: float) -> None:
     ratio = inspect_s / baseline_s
     verdict = "OK" if ratio <= 2 else "OVER"
-    print(f"{label}: inspect {inspect_s * 1000:.0f} ms, information_schema {baseline_s * 1000:.0f} ms, "
-          f"ratio {ratio:.2f} (target <= 2) {verdict}")
+    print(
+        f"{label}: inspect {inspect_s * 1000:.0f} ms, information_schema {baseline_s * 1000:.0f} ms, "
+        f"ratio {ratio:.2f} (target <= 2) {verdict}"
+    )
 
 
-def bench(name: str, source: str, baseline_in_process: Callable[[], object], baseline_cmd: list[str], repeat: int) -> None:
+def bench(
+    name: str, source: str, baseline_in_process: Callable[[], object], baseline_cmd: list[str], repeat: int
+) -> None:
     from tools.catalog import load_catalog
 
     tables = len(load_catalog([source]).tables)

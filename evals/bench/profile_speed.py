@@ -58,7 +58,9 @@ def main() -> None:
         path = Path(tmp) / "orders.parquet"
         started = time.perf_counter()
         generate(path, args.rows)
-        print(f"generated {args.rows:,} rows ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - started:.1f}s")
+        print(
+            f"generated {args.rows:,} rows ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - started:.1f}s"
+        )
         env_home = Path(tmp) / "home"
         os.environ["DEASSIST_HOME"] = str(env_home)
         profile_times = [timed([deassist, "profile", str(path), "--format", "json"]) for _ in range(args.repeat)]

@@ -35,7 +35,9 @@ def parse_bird_schema(path: Path) -> BirdSchema:
     tables: dict[str, list[str]] = {}
     for statement in sqlglot.parse(text, read="sqlite"):
         if isinstance(statement, exp.Create):
-            tables[statement.this.this.name] = [c.name for c in statement.this.expressions if isinstance(c, exp.ColumnDef)]
+            tables[statement.this.this.name] = [
+                c.name for c in statement.this.expressions if isinstance(c, exp.ColumnDef)
+            ]
     schema = BirdSchema(path.parent.name, tables)
     pending_pk: list[str] | None = None
     pending_links: list[tuple[str, str, str]] = []
@@ -115,7 +117,9 @@ def bird_pg(pg_database: str, bird: Path, bird_schemas: dict[str, BirdSchema]) -
             for table, key in schema.primary_keys.items():
                 conn.execute(f"ALTER TABLE {table} ADD PRIMARY KEY ({', '.join(pg(table, c) for c in key)})")
             for child, column, parent, key in sorted(schema.foreign_keys):
-                conn.execute(f"ALTER TABLE {child} ADD FOREIGN KEY ({pg(child, column)}) REFERENCES {parent} ({pg(parent, key)})")
+                conn.execute(
+                    f"ALTER TABLE {child} ADD FOREIGN KEY ({pg(child, column)}) REFERENCES {parent} ({pg(parent, key)})"
+                )
             first = next(iter(schema.tables))
             conn.execute(f"COMMENT ON TABLE {first} IS 'from BIRD {name}'")
     return pg_database
@@ -150,7 +154,7 @@ def fake_pg_auth_server() -> Iterator[int]:
                         conn.sendall(b"N")
                     conn.sendall(b"R" + struct.pack("!II", 8, 3))  # AuthenticationCleartextPassword
                     seen.append(conn.recv(1024))
-                    fields = b"SFATAL\x00VFATAL\x00C28P01\x00Mpassword authentication failed for user \"alice\"\x00\x00"
+                    fields = b'SFATAL\x00VFATAL\x00C28P01\x00Mpassword authentication failed for user "alice"\x00\x00'
                     conn.sendall(b"E" + struct.pack("!I", len(fields) + 4) + fields)
                 except OSError:
                     pass

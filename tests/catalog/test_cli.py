@@ -50,7 +50,12 @@ def test_inspect_text_markdown_and_ddl(run_cli, tmp_path: Path):
     assert ddl.code == 0
     with duckdb.connect() as conn:  # the DDL is runnable
         conn.execute(ddl.out)
-        assert {r[0] for r in conn.execute("SHOW TABLES").fetchall()} == {"customers", "orders", "order_items", "products"}
+        assert {r[0] for r in conn.execute("SHOW TABLES").fetchall()} == {
+            "customers",
+            "orders",
+            "order_items",
+            "products",
+        }
     assert "TIMESTAMP" in ddl.out and "DOUBLE PRECISION" in ddl.out
 
 
@@ -68,8 +73,12 @@ def test_profile_json_adds_a_profile_to_the_inspect_shape(run_cli):
     assert len(profile["sample_rows"]) == 2
     assert all("***@" in row["email"] for row in profile["sample_rows"])
     assert tables["orders"]["profile"]["foreign_key_candidates"] == [
-        {"columns": ["customer_id"], "references": {"table": "customers", "columns": ["customer_id"]},
-         "inclusion": 1.0, "declared": False}
+        {
+            "columns": ["customer_id"],
+            "references": {"table": "customers", "columns": ["customer_id"]},
+            "inclusion": 1.0,
+            "declared": False,
+        }
     ]
     assert result.err == ""  # no progress bar when stderr is not a terminal
 
@@ -107,7 +116,10 @@ def test_bad_input_is_one_line_and_exit_2(run_cli, tmp_path: Path, content, name
 
 def test_missing_path_and_unreachable_server(run_cli, tmp_path: Path):
     missing = run_cli("inspect", str(tmp_path / "nowhere.parquet"))
-    assert (missing.code, missing.err) == (2, f"error DEA-SOURCE-MISSING: {tmp_path / 'nowhere.parquet'}: no such file or directory\n")
+    assert (missing.code, missing.err) == (
+        2,
+        f"error DEA-SOURCE-MISSING: {tmp_path / 'nowhere.parquet'}: no such file or directory\n",
+    )
     server = run_cli("profile", "postgresql://etl:Sup3r-Secret@127.0.0.1:1/warehouse")
     assert server.code == 2
     assert server.err.startswith("error DEA-PG-UNREACHABLE: postgresql://etl@127.0.0.1:1/warehouse: cannot reach")

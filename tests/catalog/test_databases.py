@@ -17,7 +17,9 @@ def _keys(catalog: Catalog, schema: str | None = None) -> tuple[dict, set]:
     tables = [t for t in catalog.tables if schema is None or t.schema == schema]
     primary = {t.name: [c.lower() for c in t.primary_key] for t in tables if t.primary_key}
     foreign = {
-        (t.name, fk.columns[0].lower(), fk.ref_table, fk.ref_columns[0].lower()) for t in tables for fk in t.foreign_keys
+        (t.name, fk.columns[0].lower(), fk.ref_table, fk.ref_columns[0].lower())
+        for t in tables
+        for fk in t.foreign_keys
     }
     return primary, foreign
 

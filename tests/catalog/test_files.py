@@ -87,21 +87,45 @@ def test_hive_partitioned_folders_are_one_table_with_their_partition_columns(tmp
 
 # name, content, code, the message after the path (path first, then line where it applies)
 MESSY = [
-    ("ragged.csv", "id,name,city\n1,Ada,London\n2,Grace\n3,Alan,Wilmslow\n", "DEA-SOURCE-RAGGED",
-     "line 3: 2 fields where the header has 3 (delimiter ',')"),
-    ("extra.csv", "id;name\n1;Ada\n2;Grace;Hopper\n", "DEA-SOURCE-RAGGED",
-     "line 3: 3 fields where the header has 2 (delimiter ';')"),
-    ("wrong_delimiter.tsv", "id,name\n1,Ada\n", "DEA-SOURCE-DELIMITER",
-     "line 1: no tab in the header but 1 ','; the file is not tab-separated (rename it .csv)"),
-    ("latin1.csv", "id,city\n1,Köln\n2,Málaga\n".encode("latin-1"), "DEA-SOURCE-ENCODING",
-     "line 2: not UTF-8 (byte 0xf6 at offset 11); convert it, e.g. iconv -f latin1 -t utf-8"),
+    (
+        "ragged.csv",
+        "id,name,city\n1,Ada,London\n2,Grace\n3,Alan,Wilmslow\n",
+        "DEA-SOURCE-RAGGED",
+        "line 3: 2 fields where the header has 3 (delimiter ',')",
+    ),
+    (
+        "extra.csv",
+        "id;name\n1;Ada\n2;Grace;Hopper\n",
+        "DEA-SOURCE-RAGGED",
+        "line 3: 3 fields where the header has 2 (delimiter ';')",
+    ),
+    (
+        "wrong_delimiter.tsv",
+        "id,name\n1,Ada\n",
+        "DEA-SOURCE-DELIMITER",
+        "line 1: no tab in the header but 1 ','; the file is not tab-separated (rename it .csv)",
+    ),
+    (
+        "latin1.csv",
+        "id,city\n1,Köln\n2,Málaga\n".encode("latin-1"),
+        "DEA-SOURCE-ENCODING",
+        "line 2: not UTF-8 (byte 0xf6 at offset 11); convert it, e.g. iconv -f latin1 -t utf-8",
+    ),
     ("empty.csv", b"", "DEA-SOURCE-EMPTY", "the file is empty"),
     ("blank.ndjson", "\n\n  \n", "DEA-SOURCE-EMPTY", "the file holds only blank lines"),
-    ("image.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "DEA-SOURCE-BINARY",
-     "binary data, not CSV text"),
+    (
+        "image.csv",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),
+        "DEA-SOURCE-BINARY",
+        "binary data, not CSV text",
+    ),
     ("fake.parquet", "id,name\n1,a\n", "DEA-SOURCE-FORMAT", "not a Parquet file (no PAR1 header)"),
-    ("broken.ndjson", '{"a": 1}\n{"a": 2\n{"a": 3}\n', "DEA-SOURCE-JSON",
-     "line 2: not valid JSON (Expecting ',' delimiter at column 8)"),
+    (
+        "broken.ndjson",
+        '{"a": 1}\n{"a": 2\n{"a": 3}\n',
+        "DEA-SOURCE-JSON",
+        "line 2: not valid JSON (Expecting ',' delimiter at column 8)",
+    ),
 ]
 
 
@@ -134,7 +158,10 @@ def test_quoted_delimiters_and_newlines_are_not_ragged(tmp_path: Path):
 def test_missing_paths_and_unknown_files(tmp_path: Path):
     with pytest.raises(DeassistError) as caught:
         load_catalog([str(tmp_path / "nope.csv")])
-    assert (caught.value.code, caught.value.message) == ("DEA-SOURCE-MISSING", f"{tmp_path / 'nope.csv'}: no such file or directory")
+    assert (caught.value.code, caught.value.message) == (
+        "DEA-SOURCE-MISSING",
+        f"{tmp_path / 'nope.csv'}: no such file or directory",
+    )
     odd = write(tmp_path / "report.xlsx", b"PK\x03\x04")
     with pytest.raises(DeassistError) as caught:
         load_catalog([str(odd)])

@@ -89,7 +89,11 @@ def test_passwords_never_reach_display_or_repr(shop_pg: str):
 @pytest.mark.parametrize(
     ("dsn", "code", "fragment"),
     [
-        ("postgresql://postgres:pw-LEAK-1@127.0.0.1:1/postgres", "DEA-PG-UNREACHABLE", "127.0.0.1:1/postgres: cannot reach"),
+        (
+            "postgresql://postgres:pw-LEAK-1@127.0.0.1:1/postgres",
+            "DEA-PG-UNREACHABLE",
+            "127.0.0.1:1/postgres: cannot reach",
+        ),
         (
             "postgresql://postgres:pw-LEAK-2@127.0.0.1:5432/no_such_db_deassist",
             "DEA-PG-NOT-FOUND",

@@ -166,7 +166,9 @@ def test_composite_keys_up_to_three_columns(tmp_path: Path):
     rows = [f"{s},{c},{t},{(s * c + t) % 5}" for s in range(6) for c in range(4) for t in range(3)]
     path.write_text("student,course,term,grade\n" + "\n".join(rows) + "\n")
     pairs = tmp_path / "enrolments.csv"
-    pairs.write_text("student,course,grade\n" + "\n".join(f"{s},{c},{s % 3}" for s in range(6) for c in range(4)) + "\n")
+    pairs.write_text(
+        "student,course,grade\n" + "\n".join(f"{s},{c},{s % 3}" for s in range(6) for c in range(4)) + "\n"
+    )
     profiles = {p.name: p for p in profile_catalog(load_catalog([str(path), str(pairs)]))}
     # grade = (student * course + term) % 5 differs for the three terms, so it identifies a row too
     assert profiles["grades"].primary_key_candidates == [["student", "course", "term"], ["student", "course", "grade"]]
@@ -201,7 +203,10 @@ def test_sqlite_and_duckdb_databases_are_profiled_with_declared_keys_marked(tmp_
             "CREATE TABLE expense (expense_id TEXT PRIMARY KEY, link_to_member TEXT REFERENCES member (member_id),"
             " cost REAL, note TEXT);"
         )
-        conn.executemany("INSERT INTO member VALUES (?, ?, ?)", [(f"m{i}", f"m{i}@club.org", f"(555) 010-{i:04d}") for i in range(30)])
+        conn.executemany(
+            "INSERT INTO member VALUES (?, ?, ?)",
+            [(f"m{i}", f"m{i}@club.org", f"(555) 010-{i:04d}") for i in range(30)],
+        )
         conn.executemany(
             "INSERT INTO expense VALUES (?, ?, ?, ?)",
             [(f"e{i}", f"m{i % 30}", i * 1.5, "" if i % 2 else None) for i in range(90)],

@@ -39,7 +39,8 @@ def read_ddl(text: str, dialect: str, source: Source) -> Catalog:
         first = exc.errors[0] if exc.errors else {}
         where = f" line {first.get('line')}" if first.get("line") else ""
         raise DeassistError(
-            "DEA-SCHEMA-PARSE", f"{source.display}:{where} the DDL does not parse as {dialect}: {first.get('description', exc)}"
+            "DEA-SCHEMA-PARSE",
+            f"{source.display}:{where} the DDL does not parse as {dialect}: {first.get('description', exc)}",
         ) from None
     tables: list[Table] = []
     for statement in statements:

@@ -67,8 +67,7 @@ class Table:
             "source": self.source.display,
             "row_count": self.row_count,
             "columns": [
-                {"name": c.name, "type": c.type, "nullable": c.nullable}
-                | ({"comment": c.comment} if c.comment else {})
+                {"name": c.name, "type": c.type, "nullable": c.nullable} | ({"comment": c.comment} if c.comment else {})
                 for c in self.columns
             ],
             "primary_key": list(self.primary_key),

@@ -76,7 +76,8 @@ def connect(dsn: str):  # noqa: ANN201 - a psycopg.Connection, imported lazily
         params = conninfo_to_dict(dsn)
     except psycopg.ProgrammingError:
         raise DeassistError(
-            "DEA-PG-DSN", "the PostgreSQL connection string does not parse (expected postgresql://user@host:port/dbname)"
+            "DEA-PG-DSN",
+            "the PostgreSQL connection string does not parse (expected postgresql://user@host:port/dbname)",
         ) from None
     password = str(params.get("password") or "")
     try:

@@ -112,9 +112,7 @@ def table_ddl(table: Table, dialect: str) -> str:
         columns.append(exp.PrimaryKey(expressions=[exp.to_identifier(c) for c in table.primary_key]))
     for fk in table.foreign_keys:
         reference = exp.Reference(
-            this=exp.Schema(
-                this=exp.to_table(fk.ref_table), expressions=[exp.to_identifier(c) for c in fk.ref_columns]
-            )
+            this=exp.Schema(this=exp.to_table(fk.ref_table), expressions=[exp.to_identifier(c) for c in fk.ref_columns])
         )
         columns.append(exp.ForeignKey(expressions=[exp.to_identifier(c) for c in fk.columns], reference=reference))
     target = exp.Table(this=exp.to_identifier(table.name), db=exp.to_identifier(table.schema) if table.schema else None)

@@ -17,7 +17,8 @@ def read_sqlite(path: Path) -> Catalog:
         raise DeassistError("DEA-SOURCE-UNREADABLE", f"{path}: {exc}") from None
     try:
         rows = conn.execute(
-            "SELECT name, type FROM sqlite_master WHERE type IN ('table','view') AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            "SELECT name, type FROM sqlite_master "
+            "WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY name"
         ).fetchall()
         tables = []
         for name, kind in rows:

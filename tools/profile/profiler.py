@@ -33,9 +33,13 @@ DB_ROW_LIMIT = 1_000_000
 FK_INCLUSION = 0.99
 MAX_COMPOSITE_CHECKS = 20
 
-NUMERIC = re.compile(r"^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$")
+NUMERIC = re.compile(
+    r"^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$"
+)
 ORDERABLE = re.compile(r"^(BOOLEAN|DATE|TIME.*|TIMESTAMP.*|INTERVAL|UUID|VARCHAR)$")
-KEYABLE = re.compile(r"^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|DECIMAL.*|VARCHAR|UUID|DATE|TIMESTAMP.*)$")
+KEYABLE = re.compile(
+    r"^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|DECIMAL.*|VARCHAR|UUID|DATE|TIMESTAMP.*)$"
+)
 
 Progress = Callable[[str], None]
 
@@ -49,7 +53,11 @@ def profile_catalog(
     row_limit: int = DB_ROW_LIMIT,
     on_progress: Progress | None = None,
 ) -> list[TableProfile]:
-    """Profile the named tables (all by default); PII in values shown (min/max, top values, sample rows) is masked unless `show_pii`."""
+    """Profile the named tables (all by default).
+
+    Personal data in the values a profile shows (min/max, top values, sample rows) is masked unless
+    `show_pii`; `on_progress` hears a label before each table and before the foreign-key checks.
+    """
     import duckdb
 
     chosen = _choose(catalog, tables)
@@ -191,7 +199,9 @@ def _keys_and_top_values(conn, relation: str, profile: TableProfile) -> None:  #
         if row[slot] == rows:
             profile.column(name).distinct = rows
             profile.column(name).distinct_approximate = False
-    unique = [c.name for c in profile.columns if _key_like(c, rows) and c.distinct == rows and not c.distinct_approximate]
+    unique = [
+        c.name for c in profile.columns if _key_like(c, rows) and c.distinct == rows and not c.distinct_approximate
+    ]
     profile.primary_key_candidates = [[name] for name in unique]
     if rows and not unique:
         profile.primary_key_candidates = _composite_keys(conn, relation, profile)
@@ -209,7 +219,12 @@ def _groupable(dtype: str) -> bool:
 
 def _key_like(column: ColumnProfile, rows: int) -> bool:
     """Could be unique: no nulls, a key-able type, and a distinct count near the row count."""
-    return bool(rows) and column.count == rows and KEYABLE.match(column.type) is not None and column.distinct >= 0.95 * rows
+    return (
+        bool(rows)
+        and column.count == rows
+        and KEYABLE.match(column.type) is not None
+        and column.distinct >= 0.95 * rows
+    )
 
 
 def _composite_keys(conn, relation: str, profile: TableProfile) -> list[list[str]]:  # noqa: ANN001
@@ -229,9 +244,7 @@ def _composite_keys(conn, relation: str, profile: TableProfile) -> list[list[str
     combos = combos[:MAX_COMPOSITE_CHECKS]
     if not combos:
         return []
-    expressions = ", ".join(
-        f"count(DISTINCT ({', '.join(quote_ident(n) for n in combo)}))" for combo in combos
-    )
+    expressions = ", ".join(f"count(DISTINCT ({', '.join(quote_ident(n) for n in combo)}))" for combo in combos)
     counts = conn.execute(f"SELECT {expressions} FROM {relation}").fetchone()
     return [list(combo) for combo, distinct in zip(combos, counts, strict=True) if distinct == rows]
 

@@ -8,7 +8,20 @@ from collections.abc import Sequence
 from tools.catalog.render import grid, table_summary
 from tools.profile.model import ColumnProfile, TableProfile, jsonable
 
-HEADERS = ("column", "type", "nulls", "distinct", "min", "max", "mean", "stddev", "length", "semantic", "pii", "top values")
+HEADERS = (
+    "column",
+    "type",
+    "nulls",
+    "distinct",
+    "min",
+    "max",
+    "mean",
+    "stddev",
+    "length",
+    "semantic",
+    "pii",
+    "top values",
+)
 
 
 def render_profiles(profiles: Sequence[TableProfile], fmt: str) -> str:

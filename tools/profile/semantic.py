@@ -44,7 +44,7 @@ def _is_ip(text: str) -> bool:
 
 
 def _is_json(text: str) -> bool:
-    if not text[:1] in "{[":
+    if text[:1] not in "{[":
         return False
     try:
         json.loads(text)
@@ -91,7 +91,9 @@ def infer_semantic_type(name: str, duckdb_type: str, values: Sequence[object]) -
     return None
 
 
-PERSON_TABLES = re.compile(r"^(customer|user|person|people|employee|member|patient|student|client|contact|account)s?$", re.I)
+PERSON_TABLES = re.compile(
+    r"^(customer|user|person|people|employee|member|patient|student|client|contact|account)s?$", re.I
+)
 
 
 def is_pii(name: str, semantic_type: str | None, table: str = "") -> bool:
