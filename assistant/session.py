@@ -91,12 +91,12 @@ class Session:
     ) -> Iterator[events.Event]:
         """Run one request through the graph, yielding events as they happen; ends with FinalAnswer or ErrorEvent."""
         if not request.strip():
-            yield events.ErrorEvent("DEA-ASK-EMPTY", "the request is empty: say what you want the agents to do")
+            yield events.ErrorEvent("DEA-ASK-EMPTY", "the request is empty: say what you want the agents to do", 2)
             return
         try:
             yield from self._ask(request.strip(), approve, cancel or threading.Event())
         except DeassistError as exc:
-            yield events.ErrorEvent(exc.code, exc.message)
+            yield events.ErrorEvent(exc.code, exc.message, exc.exit_code)
 
     def _ask(
         self, request: str, approve: Callable[[events.ApprovalRequest], bool] | None, cancel: threading.Event
@@ -110,6 +110,7 @@ class Session:
             "language": detect_language(request),
             "notes": None,
             "validated": None,
+            "failed": None,
             "commits": None,
         }
         while True:
@@ -138,6 +139,7 @@ class Session:
             agents=list(state.get("agents") or []),
             validated_sql=list(state.get("validated_sql") or []),
             commit_message=state.get("commit_message"),
+            failed_sql=list(state.get("failed_sql") or []),
         )
 
     def history(self) -> list[dict[str, Any]]:

@@ -175,6 +175,7 @@ def build_graph(deps: GraphDeps, checkpointer: Any) -> Any:
             "answer": answer,
             "agents": agents,
             "validated_sql": validated,
+            "failed_sql": list(dict.fromkeys(state.get("failed") or [])),
             "commit_message": commit_message,
             "history": [{"request": state["request"], "answer": answer, "agents": agents, "validated_sql": validated}],
         }
@@ -273,6 +274,7 @@ def _agent_subgraph(deps: GraphDeps) -> Any:
             "next": END,
             "notes": [{"agent": name, "role": state["role"], "text": text.strip()}],
             "validated": [c.sql for c in checks if c.valid],
+            "failed": [c.sql for c in failed],
         }
 
     def tools(state: AgentState) -> dict[str, Any]:

@@ -134,7 +134,9 @@ def repair(sql: str, diagnostics: list[dict[str, Any]], names: list[str]) -> str
         if wrong and fix is None:
             close = difflib.get_close_matches(wrong, names, n=1, cutoff=0.7)
             fix = close[0] if close else None
-        if wrong and fix and wrong != fix:
+        # Only an obvious slip is repaired: a suggestion far from what was written changes the meaning.
+        close_enough = bool(wrong and fix) and difflib.SequenceMatcher(None, wrong.lower(), fix.lower()).ratio() >= 0.7
+        if wrong and fix and wrong != fix and close_enough:
             repaired = re.sub(rf"\b{re.escape(wrong)}\b", fix, repaired)
     return repaired if repaired != sql else None
 
@@ -439,7 +441,7 @@ def _answer_sentence(result: dict[str, Any]) -> str:
         return "The query returns no rows."
     if len(rows) == 1 and len(result["columns"]) == 1:
         return f"**{result['columns'][0]} = {rows[0][0]}**"
-    first = ", ".join(f"{c} = {v}" for c, v in zip(result["columns"], rows[0]))
+    first = ", ".join(f"{c} = {round(v, 2) if isinstance(v, float) else v}" for c, v in zip(result["columns"], rows[0]))
     return f"{len(rows)} row{'s' * (len(rows) != 1)}{' (truncated)' if result.get('truncated') else ''}; first: {first}."
 
 
