@@ -98,13 +98,27 @@ class Session:
         except DeassistError as exc:
             yield events.ErrorEvent(exc.code, exc.message, exc.exit_code)
 
+    def resume(
+        self,
+        *,
+        approve: Callable[[events.ApprovalRequest], bool] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Iterator[events.Event]:
+        """Continue a request left waiting for approval (the process stopped, or the face went away)."""
+        graph = self._compiled(cancel or threading.Event())
+        pending = list(graph.get_state(self._thread()).interrupts)
+        if not pending:
+            yield events.ErrorEvent("DEA-ASK-NOTHING-PENDING", f"session {self.name!r} has no request waiting for approval")
+            return
+        try:
+            answers = yield from self._decide(pending, approve)
+            yield from self._run(graph, self._resume_command(answers), approve, cancel or threading.Event())
+        except DeassistError as exc:
+            yield events.ErrorEvent(exc.code, exc.message, exc.exit_code)
+
     def _ask(
         self, request: str, approve: Callable[[events.ApprovalRequest], bool] | None, cancel: threading.Event
     ) -> Iterator[events.Event]:
-        from langgraph.types import Command
-
-        graph = self._compiled(cancel)
-        config = {"configurable": {"thread_id": self.name}, "recursion_limit": 200}
         payload: Any = {
             "request": request,
             "language": detect_language(request),
@@ -113,6 +127,12 @@ class Session:
             "failed": None,
             "commits": None,
         }
+        yield from self._run(self._compiled(cancel), payload, approve, cancel)
+
+    def _run(
+        self, graph: Any, payload: Any, approve: Callable[[events.ApprovalRequest], bool] | None, cancel: threading.Event
+    ) -> Iterator[events.Event]:
+        config = self._thread() | {"recursion_limit": 200}
         while True:
             pending: list[Any] = []
             for namespace, mode, data in graph.stream(payload, config, stream_mode=["custom", "updates"], subgraphs=True):
@@ -125,14 +145,8 @@ class Session:
                     pending.extend(data["__interrupt__"])
             if not pending:
                 break
-            answers: dict[str, bool] = {}
-            for interrupt in pending:
-                request_event = events.ApprovalRequest(**interrupt.value)
-                yield request_event
-                approved = bool(self.config.auto_approve or (approve is not None and approve(request_event)))
-                yield events.ApprovalDecision(request_event.approval_id, approved)
-                answers[interrupt.id] = approved
-            payload = Command(resume=answers)
+            answers = yield from self._decide(pending, approve)
+            payload = self._resume_command(answers)
         state = graph.get_state(config).values
         yield events.FinalAnswer(
             text=state.get("answer", ""),
@@ -142,10 +156,32 @@ class Session:
             failed_sql=list(state.get("failed_sql") or []),
         )
 
+    def _decide(
+        self, pending: list[Any], approve: Callable[[events.ApprovalRequest], bool] | None
+    ) -> Iterator[events.Event]:
+        """An ApprovalRequest and its ApprovalDecision per interrupt; returns interrupt id -> approved."""
+        answers: dict[str, bool] = {}
+        for interrupt in pending:
+            request = events.ApprovalRequest(**interrupt.value)
+            yield request
+            approved = bool(self.config.auto_approve or (approve is not None and approve(request)))
+            yield events.ApprovalDecision(request.approval_id, approved)
+            answers[interrupt.id] = approved
+        return answers
+
+    @staticmethod
+    def _resume_command(answers: dict[str, bool]) -> Any:
+        from langgraph.types import Command
+
+        return Command(resume=answers)
+
+    def _thread(self) -> dict[str, Any]:
+        return {"configurable": {"thread_id": self.name}}
+
     def history(self) -> list[dict[str, Any]]:
         """The turns of this conversation so far (request, answer, agents), as the checkpointer keeps them."""
         graph = self._compiled(threading.Event())
-        return list(graph.get_state({"configurable": {"thread_id": self.name}}).values.get("history") or [])
+        return list(graph.get_state(self._thread()).values.get("history") or [])
 
     def _compiled(self, cancel: threading.Event) -> Any:
         from assistant.graph.build import GraphDeps, build_graph
