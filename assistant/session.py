@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from assistant.backends.base import ModelBackend
 
 SESSIONS_FILE = "sessions.sqlite"
+# Checkpoints are written when a run pauses (an approval) or ends, not after every step: a turn is
+# short, and a checkpoint per step costs more than the rest of an offline answer.
+DURABILITY = "exit"
 ENGINE_DIALECT = {"files": "duckdb", "duckdb": "duckdb", "ddl": "duckdb", "sqlite": "sqlite", "postgres": "postgres"}
 
 
@@ -135,7 +138,7 @@ class Session:
         config = self._thread() | {"recursion_limit": 200}
         while True:
             pending: list[Any] = []
-            for namespace, mode, data in graph.stream(payload, config, stream_mode=["custom", "updates"], subgraphs=True):
+            for namespace, mode, data in graph.stream(payload, config, stream_mode=["custom", "updates"], subgraphs=True, durability=DURABILITY):
                 if cancel.is_set():
                     yield events.ErrorEvent("DEA-ASK-CANCELLED", "the request was cancelled")
                     return
