@@ -70,6 +70,7 @@ class AskRenderer:
                 "agents": self.answer.agents,
                 "tool_calls": self.tool_calls,
                 "validated_sql": self.answer.validated_sql,
+                "failed_sql": self.answer.failed_sql,
                 "commit_message": self.answer.commit_message,
                 "approvals": self.approvals,
                 "usage": self.usage | {"cost_usd": round(self.usage["cost_usd"], 6)},
