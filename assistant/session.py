@@ -96,10 +96,7 @@ class Session:
         if not request.strip():
             yield events.ErrorEvent("DEA-ASK-EMPTY", "the request is empty: say what you want the agents to do", 2)
             return
-        try:
-            yield from self._ask(request.strip(), approve, cancel or threading.Event())
-        except DeassistError as exc:
-            yield events.ErrorEvent(exc.code, exc.message, exc.exit_code)
+        yield from _errors_as_events(self._ask(request.strip(), approve, cancel or threading.Event()))
 
     def resume(
         self,
@@ -113,11 +110,13 @@ class Session:
         if not pending:
             yield events.ErrorEvent("DEA-ASK-NOTHING-PENDING", f"session {self.name!r} has no request waiting for approval")
             return
-        try:
-            answers = yield from self._decide(pending, approve)
-            yield from self._run(graph, self._resume_command(answers), approve, cancel or threading.Event())
-        except DeassistError as exc:
-            yield events.ErrorEvent(exc.code, exc.message, exc.exit_code)
+        yield from _errors_as_events(self._resume(graph, pending, approve, cancel or threading.Event()))
+
+    def _resume(
+        self, graph: Any, pending: list[Any], approve: Callable[[events.ApprovalRequest], bool] | None, cancel: threading.Event
+    ) -> Iterator[events.Event]:
+        answers = yield from self._decide(pending, approve)
+        yield from self._run(graph, self._resume_command(answers), approve, cancel)
 
     def _ask(
         self, request: str, approve: Callable[[events.ApprovalRequest], bool] | None, cancel: threading.Event
@@ -205,6 +204,16 @@ class Session:
             self._conn.close()
             self._conn = None
             self._graph = None
+
+
+def _errors_as_events(stream: Iterator[events.Event]) -> Iterator[events.Event]:
+    """A user-facing failure inside the graph ends the stream as one ErrorEvent, never a traceback."""
+    try:
+        yield from stream
+    except DeassistError as exc:
+        yield events.ErrorEvent(exc.code, exc.message, exc.exit_code)
+    except RecursionError:  # LangGraph's step budget (recursion_limit) ran out
+        yield events.ErrorEvent("DEA-ASK-TOO-LONG", "the agents did not finish within their step budget")
 
 
 __all__ = ["Session", "SessionConfig", "data_home"]

@@ -110,3 +110,15 @@ def test_sql_still_failing_after_three_repairs_is_flagged_plainly(ask) -> None:
     assert len(model.requests) == 1 + 4  # the route, the first answer and three repairs
     assert "did not pass validation" in answer.text and "do not run it" in answer.text
     assert answer.failed_sql == ["SELECT nmae FROM customers"] and answer.validated_sql == []
+
+
+def test_a_cancelled_request_ends_with_an_error_event(tmp_path: Path) -> None:
+    import threading
+
+    cancel = threading.Event()
+    cancel.set()
+    session = Session(SessionConfig(sources=[str(SHOP)], home=tmp_path / "home"), RecordingBackend())
+    events = list(session.ask(QUESTION, cancel=cancel))
+    session.close()
+    assert events[-1] == ev.ErrorEvent("DEA-ASK-CANCELLED", "the request was cancelled", 1)
+    assert not any(isinstance(e, ev.FinalAnswer) for e in events)
