@@ -1,0 +1,1 @@
+"""The commit attribution convention: `type(scope): description - @agent1 @agent2`."""
