@@ -8,12 +8,9 @@ the agent's and nothing has to be hashed at commit time.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import re
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from tools.attribution.repository import Repository, find_repository, staged_blobs
@@ -35,6 +32,8 @@ def ledger_path(repo: Repository) -> Path:
 
 def blob_id(content: bytes, object_format: str = "sha1") -> str:
     """The id git gives a blob of `content` (`git hash-object`), in the repository's hash."""
+    import hashlib  # here and below: the hook imports this module and needs none of them
+
     digest = hashlib.new(object_format)
     digest.update(b"blob %d\0" % len(content))
     digest.update(content)
@@ -51,6 +50,9 @@ def _object_format(repo: Repository) -> str:
 
 def record_write(path: Path, agent: str, content: bytes) -> LedgerEntry | None:
     """Record that `agent` wrote `content` to `path` (absolute); None when `path` is in no work tree."""
+    import json
+    from datetime import UTC, datetime
+
     path = Path(path).absolute()
     repo = find_repository(path.parent)
     if repo is None:
@@ -80,6 +82,8 @@ def record_write(path: Path, agent: str, content: bytes) -> LedgerEntry | None:
 
 
 def _entries(target: Path) -> list[LedgerEntry]:
+    import json
+
     try:
         text = target.read_text(encoding="utf-8", errors="replace")
     except OSError:
@@ -100,13 +104,22 @@ def read_ledger(repo: Path) -> list[LedgerEntry]:
     return _entries(ledger_path(found)) if found is not None else []
 
 
-def agents_for_staged(repo: Path) -> list[str]:
-    """Agents whose recorded content is exactly what is staged for the next commit, sorted, unique."""
+def staged_writes(repo: Path) -> dict[str, list[str]]:
+    """Agent -> the staged paths whose content is exactly what the agent last recorded writing."""
     found = find_repository(Path(repo))
     if found is None or not ledger_path(found).is_file():
-        return []
+        return {}
     entries = _entries(ledger_path(found))
     if not entries:
-        return []
+        return {}
     staged = staged_blobs(found.root)
-    return sorted({entry.agent for entry in entries if staged.get(entry.path) == entry.blob})
+    writes: dict[str, set[str]] = {}
+    for entry in entries:
+        if staged.get(entry.path) == entry.blob:
+            writes.setdefault(entry.agent, set()).add(entry.path)
+    return {agent: sorted(paths) for agent, paths in sorted(writes.items())}
+
+
+def agents_for_staged(repo: Path) -> list[str]:
+    """Agents whose recorded blob matches a staged blob (see `staged_writes`), sorted, unique."""
+    return list(staged_writes(repo))

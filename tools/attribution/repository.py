@@ -81,6 +81,14 @@ def run_git(repo: Path, *args: str) -> str:
     return proc.stdout
 
 
+def git_config(repo: Path, key: str) -> str | None:
+    """One git configuration value as git resolves it (all files, includes), or None when unset."""
+    try:
+        return run_git(repo, "config", "--get", key).rstrip("\n")
+    except DeassistError:
+        return None
+
+
 def staged_blobs(repo: Path) -> dict[str, str]:
     """Path -> blob id of every file the next commit adds or changes (deletions have no blob).
 
