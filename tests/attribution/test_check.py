@@ -43,7 +43,10 @@ def test_parse_reads_every_part() -> None:
     assert parsed.description == "drop the legacy loader"
     assert parsed.agents == ("data-engineer", "database-admin")
     assert parsed.body.startswith("It read every row.")
-    assert parsed.trailers == (("BREAKING CHANGE", "the old table is gone"), ("Co-authored-by", "Ada <ada@example.com>"))
+    assert parsed.trailers == (
+        ("BREAKING CHANGE", "the old table is gone"),
+        ("Co-authored-by", "Ada <ada@example.com>"),
+    )
 
 
 def test_format_message() -> None:
@@ -65,7 +68,11 @@ def test_custom_comment_char_and_auto() -> None:
 
 def test_configured_rules() -> None:
     config = AttributionConfig(
-        agents=AGENTS, types=("feat", "data"), header_max_length=30, skip=frozenset({"merge"}), skip_patterns=("^Release ",)
+        agents=AGENTS,
+        types=("feat", "data"),
+        header_max_length=30,
+        skip=frozenset({"merge"}),
+        skip_patterns=("^Release ",),
     )
     assert check_message("data: reload - @data-engineer", config).ok
     assert check_message("fix: x - @data-engineer", config).problems[0].code == "DEA-ATTR-TYPE-UNKNOWN"
@@ -79,7 +86,9 @@ def test_configured_rules() -> None:
 
 
 def test_the_ledgers_agents_must_be_credited() -> None:
-    result = check_message("feat: add orders load - @database-admin", CONFIG, required_agents={"data-engineer": ["a.sql"]})
+    result = check_message(
+        "feat: add orders load - @database-admin", CONFIG, required_agents={"data-engineer": ["a.sql"]}
+    )
     assert [p.code for p in result.problems] == ["DEA-ATTR-AGENT-NOT-CREDITED"]
     assert "a.sql" in result.problems[0].message
     assert result.suggestion == "feat: add orders load - @database-admin @data-engineer"
