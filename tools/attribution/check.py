@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from tools.attribution.config import AttributionConfig
 from tools.attribution.message import ParsedMessage, clean_message, format_message, parse_message
@@ -30,14 +30,12 @@ _VERB_TYPES = {
 }
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     code: str
     message: str
 
 
-@dataclass(frozen=True)
-class CheckResult:
+class CheckResult(NamedTuple):
     """`skipped` names why the message was not checked (a kind such as `merge`, or `pattern`).
     `suggestion` is None only when there is nothing to build on (an empty message or description)."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # What `core.commentChar=auto` may choose, in git's order of preference.
 AUTO_COMMENT_CHARS = "#;@!$%^&|:"
@@ -27,11 +27,11 @@ _REVERT = re.compile(r'^(?:Revert|Reapply) ".*"\s*$')
 _AUTOSQUASH = re.compile(r"^(fixup|squash|amend)! ")
 
 
-@dataclass(frozen=True)
-class ParsedMessage:
+class ParsedMessage(NamedTuple):
     """A commit message in parts. `kind` is conventional, free (no `type:` prefix), merge, revert,
     fixup, squash, amend or empty; `canonical_*` say whether a part is written exactly as the
-    convention spells it."""
+    convention spells it. (Records in this package are NamedTuples, not dataclasses: importing
+    `dataclasses` costs the commit hook more than the rest of its work.)"""
 
     kind: str
     header: str
