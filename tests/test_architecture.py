@@ -35,7 +35,7 @@ def _modules_loaded_by(argv: list[str]) -> set[str]:
     return set(json.loads(proc.stdout.strip().splitlines()[-1]))
 
 
-@pytest.mark.parametrize("argv", [["--help"]])
+@pytest.mark.parametrize("argv", [["--help"], ["commit-msg", "check", "feat: x - @a"], ["hook", "--help"]])
 def test_light_commands_do_not_import_the_llm_stack(argv: list[str]) -> None:
     loaded = _modules_loaded_by(argv)
     assert not loaded & set(HEAVY), f"{argv} imported {sorted(loaded & set(HEAVY))}"
