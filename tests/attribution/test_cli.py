@@ -16,8 +16,10 @@ def test_check_accepts_and_rejects_with_codes(hooked: GitRepo) -> None:
     bad = hooked.deassist("commit-msg", "check", "Add orders load - @data-enginer")
     assert bad.returncode == 1
     assert bad.stdout.splitlines()[:2] == [
-        'error DEA-ATTR-HEADER-FORMAT: the header does not start with "type: " or "type(scope): " '
-        "(feat, fix, docs, style, refactor, perf, test, build, ci, chore, revert, config)",
+        (
+            'error DEA-ATTR-HEADER-FORMAT: the header does not start with "type: " or "type(scope): " '
+            "(feat, fix, docs, style, refactor, perf, test, build, ci, chore, revert, config)"
+        ),
         "error DEA-ATTR-AGENT-UNKNOWN: unknown agent @data-enginer; did you mean @data-engineer?",
     ]
     assert bad.stdout.rstrip().endswith("suggested message:\nfeat: add orders load - @data-engineer")
