@@ -7,8 +7,11 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from tests.attribution.conftest import GitRepo
 from tests.conftest import ROOT
+from tests.test_architecture import HEAVY, _modules_loaded_by
 from tools.attribution.install import hooks_dir
 from tools.attribution.ledger import record_write
 from tools.attribution.repository import find_repository
@@ -63,3 +66,10 @@ def test_an_accepted_commit_without_a_ledger_needs_no_subprocess_or_dataclasses(
     _modules_loaded_by_hook(hooked, script, "feat: add a - @database-admin")  # fills the agents cache
     loaded = _modules_loaded_by_hook(hooked, script, "feat: add a - @database-admin")
     assert not loaded & {"subprocess", "dataclasses", "pathlib", "tomllib", "difflib", "json", "hashlib"}
+
+
+@pytest.mark.parametrize("argv", [["commit-msg", "check", "feat: x - @a"], ["hook", "install", "--help"]])
+def test_the_attribution_commands_do_not_import_the_llm_stack(argv: list[str]) -> None:
+    loaded = _modules_loaded_by(argv)
+    assert "tools" in loaded
+    assert not loaded & set(HEAVY), f"{argv} imported {sorted(loaded & set(HEAVY))}"
