@@ -162,3 +162,8 @@ def test_formatted_messages_pass_and_parse_back(kind, scope, description, agents
         agents,
         breaking,
     )
+
+
+def test_an_agent_the_ledger_names_is_known_even_without_its_file() -> None:
+    result = check_message("feat: x - @retired-agent", CONFIG, required_agents={"retired-agent": ["x.sql"]})
+    assert result.ok

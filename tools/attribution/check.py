@@ -80,7 +80,7 @@ def _suggest(
     if parsed.type is not None and (known := _close(parsed.type, config.types)) is not None:
         kind = known
     else:
-        if parsed.type is not None and scope is None and re.fullmatch(r"[\w-]+", parsed.type):
+        if parsed.type is not None and scope is None:
             scope = parsed.type.lower()  # `etl: add x` meant the scope
         kind = _guess_type(description, config)
         if free_description and len(description) > 1 and description[0].isupper() and description[1].islower():
@@ -109,8 +109,10 @@ def check_message(
     they wrote); `merging` says git is concluding a merge whatever the header says.
     """
     config = config if config is not None else AttributionConfig()
-    parsed = parse_message(text, config.comment_char, config.agents)
     required = dict(required_agents) if isinstance(required_agents, Mapping) else {n: () for n in required_agents}
+    if required:  # an agent the ledger names is known, even if its persona file is gone
+        config = config._replace(agents=config.agents | frozenset(required))
+    parsed = parse_message(text, config.comment_char, config.agents)
     kind = "merge" if merging and parsed.kind != "empty" else parsed.kind
     if kind == "empty" or (kind == "free" and not parsed.description and not parsed.body):
         what = "the commit message is empty" + (" apart from its agents" if parsed.agents else "")

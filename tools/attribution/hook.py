@@ -1,10 +1,10 @@
 """What the installed git hooks run: `commit-msg FILE` and `prepare-commit-msg FILE [SOURCE [SHA]]`.
 
-The hook runs on every commit, so this module and what it imports are stdlib plus
-`tools.attribution` and `tools.agentfiles`; the installed script starts Python with `-I -S`
-(no site-packages, no current folder on the path) and puts deassist's own folder first.
-git is asked nothing unless needed: its comment character only when a line could be a comment,
-the staged blobs only when the repository has a ledger.
+The hook runs on every commit, so this module and what it imports are the standard library and
+`tools` (the agent files are read through `tools.agentfiles` only when the cached names are stale);
+the installed script starts Python with `-I -S` (no site-packages, no current folder on the path)
+and puts deassist's own folder first. git is asked nothing unless needed: its comment character
+only when a line could be a comment, the staged blobs only when the repository has a ledger.
 """
 
 from __future__ import annotations
