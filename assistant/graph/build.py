@@ -203,13 +203,9 @@ def _files_commit(context: ToolContext, agents: list[str]) -> str | None:
     if not context.written:
         return None
     from assistant.toolbox.commit import attributed_message
-    from assistant.toolbox import ToolError
 
     files = ", ".join(sorted(context.written)[:3]) + (" ..." if len(context.written) > 3 else "")
-    try:
-        return attributed_message("feat", None, f"add {files}", agents)
-    except ToolError:
-        return None
+    return attributed_message("feat", None, f"add {files}", agents)
 
 
 def _usage(turn: Any) -> events.Usage:

@@ -46,12 +46,10 @@ def test_a_named_session_continues(run_cli) -> None:
 
 def test_a_commit_message_is_proposed_and_attributed(run_cli) -> None:
     done = run_cli("ask", "Write a commit message for adding the orders staging model", "--data", str(SHOP), "--json")
+    assert done.code == 0, done.err
     document = json.loads(done.out)
-    if document["commit_message"] is None:  # tools.attribution not merged yet: the tool says so plainly
-        assert "attribution" in document["answer"]
-        return
-    assert document["commit_message"].startswith("feat(orders): add the orders staging model")
-    assert "@data-engineer" in document["commit_message"]
+    assert document["commit_message"] == "feat(orders): add the orders staging model - @data-engineer"
+    assert document["commit_message"] in document["answer"]
 
 
 def test_usage_errors_are_one_line(run_cli) -> None:
