@@ -422,6 +422,8 @@ def _question(conv: Conversation, system: str) -> Action:
         result = ran.output
         parts.append(_answer_sentence(result))
         parts.append(write.markdown_table(result["columns"], result["rows"]))
+        if result.get("masked"):
+            parts.append(f"Personal data masked in these rows: {', '.join(result['masked'])}.")
     else:
         reason = ran.output if ran is not None else "run_sql is not among this agent's tools"
         parts.append(f"The query was validated but not run ({reason}). Run it with `--yes` to see the result.")

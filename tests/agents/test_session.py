@@ -55,8 +55,10 @@ def test_a_named_session_continues_from_the_checkpointer(tmp_path: Path) -> None
     assert [turn["request"] for turn in again.history()] == [QUESTION, "How many orders per status?"]
     lead_request = next(r for r in backend.requests if not any(t.name == "route" for t in r.tools))
     earlier = [b.text for m in lead_request.messages[:2] for b in m.content if isinstance(b, TextBlock)]
-    assert earlier[0] == QUESTION and "Donald Johnson" in earlier[1]
+    assert earlier[0] == QUESTION and "| 57 | D*** | 11,417.10 |" in earlier[1]
     again.close()
+    stored = (home / "sessions.sqlite").read_bytes()
+    assert b"11,417.10" in stored and b"Donald Johnson" not in stored and b"@example.com" not in stored
     threads = sqlite3.connect(home / "sessions.sqlite").execute("SELECT DISTINCT thread_id FROM checkpoints").fetchall()
     assert threads == [("shop-talk",)]
 
