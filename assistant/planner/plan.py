@@ -484,11 +484,14 @@ def _commit(conv: Conversation, system: str) -> Action:
         scope = next((t for t in _source_tables(conv) if re.search(rf"\b{re.escape(t)}\b", description)), None)
         return Call("propose_commit_message", {"type": kind, "description": description, **({"scope": scope} if scope else {})})
     lang = conv.language
-    if done.is_error:
+    if done.is_error and not isinstance(done.output, dict):
         return Reply(f"{write.heading(lang, 'commit')}\n\nNo message could be proposed: {done.output}\n\n{write.label(lang)}")
+    problems = "".join(f"\n- `{p['code']}`: {p['message']}" for p in done.output.get("problems", []))
+    if problems:
+        problems = "\n\nThe repository's commit-msg hook would object:" + problems
     return Reply(
         f"{write.heading(lang, 'commit')}\n\n{write.fence(done.output['message'], 'text')}\n\n"
-        f"Attributed to {', '.join('@' + a for a in done.output['agents'])}.\n\n{write.label(lang)}"
+        f"Attributed to {', '.join('@' + a for a in done.output['agents'])}.{problems}\n\n{write.label(lang)}"
     )
 
 
