@@ -84,3 +84,9 @@ def test_the_anthropic_backend_answers_through_the_console_script(run_cli) -> No
     document = json.loads(done.out)
     assert document["answer"].startswith("Ask me again") and document["validated_sql"] == ["SELECT 1 AS one"]
     assert document["model"].startswith("anthropic") and document["usage"]["input_tokens"] == 20
+
+
+def test_ask_help_does_not_load_the_llm_stack() -> None:
+    from tests.test_architecture import HEAVY, _modules_loaded_by
+
+    assert not _modules_loaded_by(["ask", "--help"]) & set(HEAVY)
