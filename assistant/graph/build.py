@@ -30,6 +30,7 @@ COORDINATOR = "coordinator"
 MAX_TURNS = 10
 MAX_COLLABORATORS = 3
 HISTORY_TURNS = 3
+COMMIT_LABEL = {"en": "Proposed commit message:", "zh-TW": "建議的提交訊息：", "ko": "제안하는 커밋 메시지:"}
 
 
 @dataclass
@@ -170,7 +171,8 @@ def build_graph(deps: GraphDeps, checkpointer: Any) -> Any:
         commits = state.get("commits") or []
         commit_message = commits[-1] if commits else _files_commit(deps.context, agents)
         if commit_message and commit_message not in answer:
-            answer += f"\n\nProposed commit message:\n\n```text\n{commit_message}\n```"
+            label = COMMIT_LABEL.get(state["language"], COMMIT_LABEL["en"])
+            answer += f"\n\n{label}\n\n```text\n{commit_message}\n```"
         validated = list(dict.fromkeys(state.get("validated") or []))
         return {
             "answer": answer,
@@ -263,7 +265,7 @@ def _agent_subgraph(deps: GraphDeps) -> Any:
             new.append(msg.user_text(repair_request(failed, repairs + 1)))
             return {"messages": new, "turns": turns, "repairs": repairs + 1, "next": "model"}
         if failed:
-            text += "\n" + failure_note(failed)
+            text += "\n" + failure_note(failed, state["language"])
         write(events.AgentFinished(name))
         return {
             "messages": new,

@@ -76,10 +76,16 @@ def diagnostic_line(diagnostic: dict[str, Any]) -> str:
     return text
 
 
-def failure_note(failed: list[SqlCheck]) -> str:
+FAILURE_NOTE = {
+    "en": "**Warning: the SQL above did not pass validation** after {n} repair attempts; do not run it as is:",
+    "zh-TW": "**警告：上面的 SQL 經過 {n} 次修正仍未通過驗證**，請勿直接執行：",
+    "ko": "**경고: 위 SQL은 {n}번 수정한 뒤에도 검증을 통과하지 못했습니다.** 그대로 실행하지 마세요:",
+}
+
+
+def failure_note(failed: list[SqlCheck], language: str = "en") -> str:
     """Said plainly at the end of an answer whose SQL still fails after the repairs."""
-    lines = ["", "**Warning: the SQL above did not pass validation** after "
-             f"{MAX_REPAIRS} repair attempts; do not run it as is:"]
+    lines = ["", FAILURE_NOTE.get(language, FAILURE_NOTE["en"]).format(n=MAX_REPAIRS)]
     for check in failed:
         lines.extend(f"- {diagnostic_line(d)}" for d in check.diagnostics if d["severity"] == "error")
     return "\n".join(lines)
