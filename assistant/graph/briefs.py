@@ -36,7 +36,7 @@ def agent_brief(
         parts.append(f"<collaborators>{', '.join(collaborators)}</collaborators>")
     if catalog.tables:
         tables = relevant_tables(catalog, request)
-        parts.append(f"<sources total_tables=\"{len(catalog.tables)}\">\n{schema_brief(catalog, tables)}\n</sources>")
+        parts.append(f"<sources total_tables=\"{len(catalog.tables)}\">\n{schema_brief(catalog, tables, request)}\n</sources>")
     else:
         parts.append("<sources>none given: the user passed no --data</sources>")
     for note in notes or []:

@@ -88,3 +88,18 @@ def test_a_thousand_tables_list_in_pages(tmp_path: Path) -> None:
     listed = call(ctx, "inspect").data
     assert listed["total"] == 1000 and len(listed["tables"]) == 100 and "900 more" in listed["note"]
     ctx.close()
+
+
+def test_a_wide_tables_brief_shows_its_keys_and_the_columns_the_request_names(tmp_path: Path) -> None:
+    from assistant.toolbox.catalog import schema_brief
+
+    path = tmp_path / "wide.duckdb"
+    con = duckdb.connect(str(path))
+    columns = ", ".join(f"attr_{i:03d} INTEGER" for i in range(200))
+    con.execute(f"CREATE TABLE readings ({columns}, sensor_id INTEGER PRIMARY KEY, humidity DOUBLE)")
+    con.close()
+    catalog = load_catalog([str(path)])
+    brief = schema_brief(catalog, catalog.tables, "average humidity per sensor")
+    listed = brief.splitlines()[1]
+    assert listed.startswith("  columns: sensor_id INTEGER, humidity DOUBLE, attr_000")
+    assert "attr_030" not in brief and "178 more columns" in brief
