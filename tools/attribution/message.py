@@ -30,8 +30,8 @@ _AUTOSQUASH = re.compile(r"^(fixup|squash|amend)! ")
 class ParsedMessage(NamedTuple):
     """A commit message in parts. `kind` is conventional, free (no `type:` prefix), merge, revert,
     fixup, squash, amend or empty; `canonical_*` say whether a part is written exactly as the
-    convention spells it. (Records in this package are NamedTuples, not dataclasses: importing
-    `dataclasses` costs the commit hook more than the rest of its work.)"""
+    convention spells it. (The records the commit hook handles are NamedTuples, not dataclasses:
+    importing `dataclasses` would cost the hook more than the rest of its work.)"""
 
     kind: str
     header: str
