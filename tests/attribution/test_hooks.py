@@ -268,3 +268,19 @@ def test_pre_commit_runs_the_check_at_the_commit_msg_stage(repo: GitRepo) -> Non
     assert "DEA-ATTR-HEADER-FORMAT" in rejected.stdout + rejected.stderr
     accepted = _commit(repo, "-m", "ci: add pre-commit - @data-engineer", env=env)
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+
+
+def test_the_ledger_sees_what_commit_a_and_commit_paths_stage(hooked: GitRepo) -> None:
+    for name in ("a.sql", "b.sql"):
+        hooked.write(name, "select 0\n")
+    hooked.git("add", ".")
+    assert _commit(hooked, "-m", "feat: tables - @data-engineer").returncode == 0
+    for name, agent in (("a.sql", "database-admin"), ("b.sql", "data-engineer")):
+        path = hooked.write(name, f"select 1 -- {agent}\n")
+        record_write(path, agent, path.read_bytes())
+    done = _commit(hooked, "-m", "fix: only a", "a.sql")  # git commits from a temporary index
+    assert done.returncode == 0, done.stderr
+    assert hooked.head_message() == "fix: only a - @database-admin"
+    done = _commit(hooked, "-a", "-m", "fix: the rest")  # not staged before: `-a` stages it
+    assert done.returncode == 0, done.stderr
+    assert hooked.head_message() == "fix: the rest - @data-engineer"
