@@ -67,7 +67,7 @@ def _guess_type(description: str, config: AttributionConfig) -> str:
     for kind, verbs in _VERB_TYPES.items():
         if first in verbs and kind in config.types:
             return kind
-    return "chore" if "chore" in config.types else config.types[0]
+    return config.types[0] if config.types and "chore" not in config.types else "chore"
 
 
 def _suggest(
