@@ -284,3 +284,17 @@ def test_the_ledger_sees_what_commit_a_and_commit_paths_stage(hooked: GitRepo) -
     done = _commit(hooked, "-a", "-m", "fix: the rest")  # not staged before: `-a` stages it
     assert done.returncode == 0, done.stderr
     assert hooked.head_message() == "fix: the rest - @data-engineer"
+
+
+def test_a_message_that_is_not_utf8_keeps_its_bytes(hooked: GitRepo) -> None:
+    path = hooked.write("a.sql", "select 1\n")
+    record_write(path, "data-engineer", path.read_bytes())
+    hooked.git("add", ".")
+    hooked.git("config", "i18n.commitEncoding", "ISO-8859-1")
+    message = hooked.root / "latin1.txt"
+    message.write_bytes("feat: add caf\xe9\n".encode("latin-1"))
+    done = _commit(hooked, "-F", str(message))
+    assert done.returncode == 0, done.stderr
+    raw = subprocess.run(["git", "cat-file", "commit", "HEAD"], cwd=hooked.root, capture_output=True, check=True).stdout
+    assert b"encoding ISO-8859-1" in raw
+    assert raw.endswith("feat: add caf\xe9 - @data-engineer\n".encode("latin-1"))  # not re-encoded, not damaged
