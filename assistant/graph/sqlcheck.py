@@ -13,7 +13,10 @@ from typing import Any
 from assistant.toolbox import ToolContext
 from assistant.toolbox.sql import validate
 
-FENCE = re.compile(r"```[ \t]*(sql|postgres(?:ql)?|duckdb|sqlite|mysql|bigquery|snowflake|tsql)?[ \t]*\n(.*?)```", re.DOTALL | re.IGNORECASE)
+FENCE = re.compile(
+    r"```[ \t]*(sql|postgres(?:ql)?|duckdb|sqlite|mysql|bigquery|snowflake|tsql)?[ \t]*\n(.*?)```",
+    re.DOTALL | re.IGNORECASE,
+)
 DIALECT_TAGS = {"postgresql": "postgres", "sql": None}
 MAX_REPAIRS = 3
 
@@ -57,7 +60,7 @@ def check_text(context: ToolContext, text: str) -> list[SqlCheck]:
 
 def repair_request(failed: list[SqlCheck], attempt: int) -> str:
     """The message that sends failing SQL back to the agent, with each diagnostic and hint."""
-    lines = [f"<validation attempt=\"{attempt}\" of=\"{MAX_REPAIRS}\">"]
+    lines = [f'<validation attempt="{attempt}" of="{MAX_REPAIRS}">']
     for check in failed:
         lines.append("<sql>\n" + check.sql + "\n</sql>")
         lines.extend(f"<error>{diagnostic_line(d)}</error>" for d in check.diagnostics if d["severity"] == "error")

@@ -75,9 +75,11 @@ def schema_brief(catalog: Catalog, tables: list[Table], text: str = "", max_colu
             facts.append(f"{table.row_count} rows")
         lines.append(f"table {_qualified(table)} ({', '.join(facts)})")
         keys = set(table.primary_key) | {c for fk in table.foreign_keys for c in fk.columns}
-        ranked = sorted(
-            table.columns, key=lambda c: (c.name not in keys, not (set(words(c.name)) & terms))
-        ) if len(table.columns) > max_columns else table.columns
+        ranked = (
+            sorted(table.columns, key=lambda c: (c.name not in keys, not (set(words(c.name)) & terms)))
+            if len(table.columns) > max_columns
+            else table.columns
+        )
         shown = ranked[:max_columns]
         lines.append("  columns: " + ", ".join(f"{c.name} {c.type}" for c in shown))
         if len(table.columns) > max_columns:
@@ -170,7 +172,10 @@ TOOLS = [
             " and row count of those tables. Without: one summary line per table (filter with `match`).",
             {
                 "type": "object",
-                "properties": {"tables": TABLES_INPUT, "match": {"type": "string", "description": "substring of a name"}},
+                "properties": {
+                    "tables": TABLES_INPUT,
+                    "match": {"type": "string", "description": "substring of a name"},
+                },
             },
         ),
         inspect,

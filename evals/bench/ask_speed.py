@@ -71,7 +71,11 @@ def main() -> None:
         ("deassist --help", help_, HELP_TARGET_S),
         ("deassist ask (offline)", ask, ASK_TARGET_S),
     ]:
-        verdict = "" if target is None else f"   target <= {target * 1000:.0f} ms: {'ok' if min(wall, cpu) <= target else 'SLOW'}"
+        verdict = (
+            ""
+            if target is None
+            else f"   target <= {target * 1000:.0f} ms: {'ok' if min(wall, cpu) <= target else 'SLOW'}"
+        )
         print(f"{label:26}{wall * 1000:7.0f}ms{cpu * 1000:7.0f}ms{verdict}")
     print(
         f"ratios (cpu): ask / python -c pass = {ask[1] / python[1]:.1f}x, ask / --help = {ask[1] / help_[1]:.1f}x,"

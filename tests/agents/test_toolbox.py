@@ -8,8 +8,8 @@ import duckdb
 import pytest
 
 from assistant.toolbox import ToolContext, call_tool, toolbox
-from tools.catalog import load_catalog
 from tests.conftest import SHOP
+from tools.catalog import load_catalog
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +33,12 @@ def test_every_tool_has_a_spec_and_only_data_reading_tools_need_approval() -> No
 
 def test_inspect_lists_then_describes(context: ToolContext) -> None:
     listed = call(context, "inspect").data
-    assert listed["total"] == 4 and {t["name"] for t in listed["tables"]} == {"customers", "orders", "order_items", "products"}
+    assert listed["total"] == 4 and {t["name"] for t in listed["tables"]} == {
+        "customers",
+        "orders",
+        "order_items",
+        "products",
+    }
     described = call(context, "inspect", tables=["orders"]).data["tables"][0]
     assert [c["name"] for c in described["columns"]] == ["order_id", "customer_id", "ordered_at", "status", "amount"]
 
