@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import sqlite3
 from pathlib import Path
 
@@ -66,13 +67,11 @@ def shop_sqlite(tmp_path: Path) -> Path:
         "CREATE TABLE orders (order_id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES customers(customer_id),"
         " ordered_at TEXT, status TEXT, amount REAL)"
     )
-    db.executemany(
-        "INSERT INTO customers VALUES (?, ?, ?, ?, ?)",
-        [tuple(map(str, r[:1])) + tuple(str(v) for v in r[1:]) for r in rows["customers"]],
-    )
-    db.executemany(
-        "INSERT INTO orders VALUES (?, ?, ?, ?, ?)", [(r[0], r[1], str(r[2]), r[3], r[4]) for r in rows["orders"]]
-    )
+    def sqlite_row(row: tuple) -> tuple:  # dates and timestamps as ISO text, the way SQLite keeps them
+        return tuple(str(v) if isinstance(v, datetime.date) else v for v in row)
+
+    db.executemany("INSERT INTO customers VALUES (?, ?, ?, ?, ?)", [sqlite_row(r) for r in rows["customers"]])
+    db.executemany("INSERT INTO orders VALUES (?, ?, ?, ?, ?)", [sqlite_row(r) for r in rows["orders"]])
     db.commit()
     db.close()
     return path
