@@ -191,6 +191,9 @@ def plan_query(
     asked = tokens(question)
 
     subject = table_hits[0][1] if table_hits else None
+    negated = _negated(lowered, list(tables), subject)
+    if negated:
+        table_hits = [hit for hit in table_hits if hit[1] != negated]
     measure: tuple[str, str] | None = None
     if agg in {"sum", "avg", "max", "min"} or (agg is None and limit):
         measure = _measure(asked, tables, table_hits, column_hits)
@@ -249,6 +252,14 @@ def plan_query(
         *(f[0] for f in filters),
     ]
     edges = _join_graph(tables)
+    anti = None
+    if negated:  # the negated table itself, else a neighbour named like it (products <- order_items)
+        near = edges.get(subject, [])
+        anti = next((e for e in near if e[0] == negated), None) or next(
+            (e for e in near if set(words(e[0])) & set(words(negated))), None
+        )
+    if negated and anti is None:
+        return None
     joins: list[tuple[str, str, str, str]] = []
     joined = [subject]
     for table in needed:
@@ -323,6 +334,13 @@ def plan_query(
         lines.append(f"JOIN {other} AS {alias[other]} ON {alias[other]}.{other_column} = {alias[table]}.{column}")
         steps.append(f"joined {other} on {other}.{other_column} = {table}.{column}")
     conditions = [f"{ref(t, c)} = '{v.replace(chr(39), chr(39) * 2)}'" for t, c, v in filters]
+    if anti:
+        other, column, other_column = anti
+        conditions.append(
+            f"{ref(subject, column)} NOT IN (SELECT {other_column} FROM {other} WHERE {other_column} IS NOT NULL)"
+        )
+        steps.append(f"kept the {subject} with no row in {other} ({other}.{other_column} = {subject}.{column})")
+        used.update({*words(other), *words(negated or ""), "never", "without"})
     steps.extend(f"kept {t}.{c} = '{v}' (a value found in the data)" for t, c, v in filters)
     if year and dated:
         conditions.append(f"{_date_part('year', ref(*dated), dialect)} = {year.group(1)}")
@@ -430,6 +448,15 @@ def _numeric_named(table: TableInfo, phrase: list[str]) -> str | None:
         if parts and table.numeric(column) and all(any(related(p, w) for w in phrase) for p in parts):
             return column
     return None
+
+
+def _negated(lowered: str, names: list[str], subject: str | None) -> str | None:
+    """The table a "never / without / no" phrase points at ("customers who never placed an order")."""
+    found = re.search(r"\b(never|without|no|not|don't|didn't|haven't|hasn't)\b", lowered)
+    if not found or subject is None:
+        return None
+    after = _mentions(lowered[found.end() :], names)
+    return next((name for _, name in after if name != subject), None)
 
 
 def _group_column(

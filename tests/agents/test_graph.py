@@ -219,3 +219,14 @@ def test_counts_per_calendar_month_in_a_year(ask, tmp_path: Path) -> None:
     answer = final(ask("How many signups per month in 2025?", [path], auto_approve=True))
     assert "strftime('%m', signed_up_at)" in answer.validated_sql[0]
     assert "| 1 | 2 |" in answer.text and "| 3 | 1 |" in answer.text and "| 12 |" not in answer.text
+
+
+def test_rows_with_no_match_in_another_table(ask, shop_duckdb) -> None:
+    con = duckdb.connect(str(shop_duckdb), read_only=True)
+    expected = con.execute(
+        "SELECT count(*) FROM customers WHERE customer_id NOT IN (SELECT customer_id FROM orders)"
+    ).fetchone()[0]
+    con.close()
+    answer = final(ask("How many customers have never placed an order?", [shop_duckdb], auto_approve=True))
+    assert "NOT IN (SELECT customer_id FROM orders" in answer.validated_sql[0]
+    assert f"customer_count = {expected}" in answer.text
