@@ -28,7 +28,6 @@ SQL_FENCES = {"sql", "postgres", "postgresql", "pgsql", "duckdb", "sqlite", "mys
               "spark", "redshift", "trino", "oracle"}
 FENCE = re.compile(r"^```[ \t]*([A-Za-z0-9_+-]*)[^\n]*\n(.*?)^```", re.S | re.M)
 HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.M)
-MENTION = re.compile(r"@([a-z0-9][a-z0-9-]*)")
 MAX_ROWS = 100_000
 
 
@@ -269,29 +268,20 @@ def _run_command(command: c.Command, workdir: Path, ctx: GradeContext) -> str | 
 
 
 def grade_attribution(expect: c.Attribution, obs: Observation, ctx: GradeContext) -> Check:
+    """The proposed commit message passes the commit-msg hook's check and credits the expected agents."""
+    from tools.attribution import check_message, load_config
+
     message = obs.commit_message
     if not message:
         return Check("attribution", False, "the answer proposes no commit message")
-    problems = _attribution_problems(message, obs.workdir)
-    if problems:
+    result = check_message(message, load_config(obs.workdir))
+    if not result.ok:
+        problems = "; ".join(f"{p.code}: {p.message}" for p in result.problems)
         return Check("attribution", False, f"the commit message fails the check: {problems}")
-    named = set(MENTION.findall(message.splitlines()[0] if message else ""))
-    missing = [a for a in expect.agents if a not in named]
+    missing = [a for a in expect.agents if a not in result.parsed.agents]
     if missing:
-        return Check("attribution", False, f"the commit message does not name {', '.join('@' + a for a in missing)}")
+        return Check("attribution", False, f"the commit message does not credit {', '.join('@' + a for a in missing)}")
     return Check("attribution", True)
-
-
-def _attribution_problems(message: str, workdir: Path) -> str | None:
-    """The attribution check's problems with the message, joined; None when it passes."""
-    try:
-        from tools import attribution
-    except ImportError:
-        return "tools.attribution is not available"
-    result = attribution.check_message(message, attribution.load_config(workdir))
-    if result.ok:
-        return None
-    return "; ".join(f"{p.code}: {p.message}" for p in result.problems)
 
 
 # -- content, safety, limits ----------------------------------------------------------------------

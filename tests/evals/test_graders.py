@@ -242,3 +242,28 @@ def test_artifacts_need_the_files_and_a_command_that_succeeds(tmp_path: Path) ->
     absent = c.Command(run="no-such-tool-xyz build")
     assert "no-such-tool-xyz is not installed" in check(c.Expectations(artifacts=c.Artifacts(commands=[absent])),
                                                         answer("ok", workdir=tmp_path))[1]
+
+
+# -- attribution ----------------------------------------------------------------------------------
+
+
+def test_an_attributed_message_crediting_the_agents_passes(tmp_path: Path) -> None:
+    expect = c.Expectations(attribution=c.Attribution(agents=["data-engineer", "security-auditor"]))
+    good = "feat(dbt): mask customer emails in staging - @data-engineer @security-auditor"
+    assert check(expect, answer("ok", workdir=tmp_path, commit_message=good)) == (True, "")
+
+
+@pytest.mark.parametrize(
+    ("message", "why"),
+    [
+        (None, "proposes no commit message"),
+        ("mask customer emails", "DEA-ATTR-HEADER-FORMAT"),
+        ("feat(dbt): mask customer emails", "DEA-ATTR-AGENTS-MISSING"),
+        ("feat(dbt): mask customer emails - @data-engineer @data-wizard", "DEA-ATTR-AGENT-UNKNOWN"),
+        ("feat(dbt): mask customer emails - @data-engineer", "does not credit @security-auditor"),
+    ],
+)
+def test_a_message_the_hook_rejects_or_that_misses_an_agent_fails(tmp_path: Path, message: str | None, why: str) -> None:
+    expect = c.Expectations(attribution=c.Attribution(agents=["data-engineer", "security-auditor"]))
+    passed, reason = check(expect, answer("ok", workdir=tmp_path, commit_message=message))
+    assert not passed and why in reason
