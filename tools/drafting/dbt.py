@@ -31,10 +31,10 @@ class Draft:
 
 
 def choose_grain(plan: SourcePlan, grain: str | None) -> TablePlan:
-    """The named table, else the one with the most links out (a fact), then the most rows."""
+    """The named table, else one with a business date and the most links out (a fact), then the most rows."""
     if grain:
         return plan.table(grain)
-    return max(plan.tables, key=lambda t: (len(t.links), bool(t.event_date), t.profile.row_count))
+    return max(plan.tables, key=lambda t: (bool(t.event_date), len(t.links), t.profile.row_count))
 
 
 def draft_dbt(plan: SourcePlan, *, grain: str | None = None, project: str = "warehouse") -> Draft:

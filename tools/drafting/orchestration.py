@@ -84,19 +84,24 @@ def dag_edges(source: str) -> tuple[set[str], Edges]:
     return tasks, edges
 
 
-def check_dag(path: Path, spec: PipelineSpec) -> None:
-    """Raise unless the DAG file's tasks and dependencies are exactly the pipeline's steps and edges."""
-    tasks, edges = dag_edges(path.read_text(encoding="utf-8"))
+def check_dag_source(source: str, spec: PipelineSpec, where: str = "DAG") -> None:
+    """Raise unless the DAG's tasks and dependencies (read with `ast`) are exactly the pipeline's."""
+    tasks, edges = dag_edges(source)
     expected = step_edges(spec)
     names = {s.name for s in spec.steps}
     if tasks != names or edges != expected:
         missing = sorted(expected - edges) or sorted(names - tasks)
         extra = sorted(edges - expected) or sorted(tasks - names)
         raise DeassistError(
-            "DEA-DRAFT-DAG", f"{path}: task graph differs from the pipeline (missing {missing}, extra {extra})", exit_code=FAILURE
+            "DEA-DRAFT-DAG", f"{where}: task graph differs from the pipeline (missing {missing}, extra {extra})", exit_code=FAILURE
         )
+
+
+def check_dag(path: Path, spec: PipelineSpec) -> None:
+    """The `ast` check of a written DAG file, then Airflow's own reading of it where Airflow is installed."""
+    check_dag_source(path.read_text(encoding="utf-8"), spec, str(path))
     if importlib.util.find_spec("airflow") is not None:
-        _check_with_airflow(path, expected)
+        _check_with_airflow(path, step_edges(spec))
 
 
 def _check_with_airflow(path: Path, expected: Edges) -> None:

@@ -91,7 +91,9 @@ def draft_pipeline(plan: SourcePlan, *, grain: str | None = None, name: str = "w
     files[CHECKS_FILE] = json.dumps([c.to_dict() for c in draft_checks(plan)], indent=2) + "\n"
     files[f"dags/{name}_pipeline.py"] = airflow_dag(spec)
     files[".gitignore"] = "*.duckdb\n*.duckdb.wal\nstate/\n"
-    notes = [*plan.notes, f"gold: {_gold_name(fact)} aggregates {fact.name} per day of {fact.event_date or 'load'}"]
+    partition = fact.event_date or fact.loaded_at
+    what = f"per day of {partition}" if partition else "as totals (no date column to partition by)"
+    notes = [*plan.notes, f"gold: {_gold_name(fact)} aggregates {fact.name} {what}"]
     return Draft(files, [s.name for s in spec.steps], notes)
 
 

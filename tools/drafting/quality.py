@@ -65,7 +65,8 @@ class CheckResult:
         if self.passed:
             return f"{where}: {c.kind} ok"
         detail = f"{self.failing_rows} failing rows" if self.failing_rows is not None else f"observed {self.observed}"
-        return f"{where}: {c.kind} failed ({detail}; expected {json.dumps(c.params, default=str)})"
+        expected = f"; expected {json.dumps(c.params, default=str)}" if c.params else ""
+        return f"{where}: {c.kind} failed ({detail}{expected})"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -198,7 +199,7 @@ def run_checks(
         relation = relations[table]
         mine = [c for c in checks if c.table == table]
         row_level = [c for c in mine if c.kind in AGGREGATES]
-        expressions = ["count(*)", *(AGGREGATES[c.kind](c) for c in row_level)]
+        expressions = ["count(*)", *(_aggregate(c) for c in row_level)]
         row = conn.execute(f"SELECT {', '.join(expressions)} FROM {relation}").fetchone()
         counts[table] = rows = row[0]
         observed = dict(zip((c.name for c in row_level), row[1:], strict=True))
@@ -250,6 +251,11 @@ AGGREGATES: dict[str, Callable[[Check], str]] = {
     "uniqueness": lambda c: f"count({_key(c)}) - count(DISTINCT {_key(c)})",
     "freshness": lambda c: f"max({quote(c.column or '')})",
 }
+
+
+def _aggregate(check: Check) -> str:
+    sql = AGGREGATES[check.kind](check)
+    return sql if check.kind == "freshness" else f"coalesce({sql}, 0)"  # aggregates over no rows are NULL
 
 
 def _orphans(check: Check, relation: str, relations: Mapping[str, str]) -> str:

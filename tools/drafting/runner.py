@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from tools.drafting.pipeline import CHECKS_FILE, SPEC_FILE, PipelineSpec
+from tools.drafting.pipeline import CHECKS_FILE, SPEC_FILE, PipelineSpec, Step
 from tools.drafting.quality import Check, QualityReport, previous_counts, record_counts, run_checks
 from tools.errors import FAILURE, DeassistError
 
@@ -22,7 +23,7 @@ LAYER_WRITE = re.compile(r"^\s*(?:--[^\n]*\n\s*)*(?:INSERT|MERGE)\s+INTO\s+(?:br
 @dataclass
 class StepRun:
     name: str
-    rows: int  # rows inserted, updated or deleted by the step's statements
+    rows: int  # rows inserted, updated or deleted in bronze, silver or gold by the step
 
 
 @dataclass
@@ -30,6 +31,7 @@ class PipelineRun:
     batch: int
     steps: list[StepRun] = field(default_factory=list)
     quality: list[QualityReport] = field(default_factory=list)
+    row_counts: dict[str, int] = field(default_factory=dict)  # silver tables after the run
 
     @property
     def changed(self) -> int:
@@ -57,54 +59,66 @@ def run_pipeline(directory: Path, *, steps: Sequence[str] | None = None) -> Pipe
         if unknown:
             raise DeassistError("DEA-PIPELINE-STEP", f"no step {unknown[0]} (steps: {', '.join(s.name for s in spec.steps)})")
         chosen = [s for s in spec.steps if s.name in steps]
-    checks = [Check.from_dict(c) for c in json.loads((directory / CHECKS_FILE).read_text(encoding="utf-8"))]
+    checks = json.loads((directory / CHECKS_FILE).read_text(encoding="utf-8"))
     state = directory / STATE_DIR
-    history = previous_counts(state, spec.name)
     conn = duckdb.connect(str(directory / spec.warehouse))
     try:
         for alias, path in spec.attach.items():
             conn.execute(f"ATTACH IF NOT EXISTS '{path.replace(chr(39), chr(39) * 2)}' AS {alias} (READ_ONLY)")
-        _execute(conn, (directory / "sql" / "setup.sql").read_text(encoding="utf-8"))
-        conn.execute("BEGIN TRANSACTION")
-        batch = conn.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM meta.batches").fetchone()[0]
-        started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        conn.execute("INSERT INTO meta.batches VALUES (?, ?, ?)", [batch, started, ",".join(s.name for s in chosen)])
-        conn.execute(f"SET VARIABLE deassist_batch = {int(batch)}")
-        conn.execute(f"SET VARIABLE deassist_started = TIMESTAMP '{started.isoformat(sep=' ')}'")
-        run = PipelineRun(batch)
-        counts: dict[str, int] = {}
-        for step in chosen:
-            rows = _execute(conn, (directory / step.sql).read_text(encoding="utf-8"), step=step.name)
-            run.steps.append(StepRun(step.name, rows))
-            mine = [c for c in checks if c.table in step.checks]
-            if not mine:
-                continue
-            report, seen = run_checks(
-                conn, mine, spec.relations, pii={t: set(c) for t, c in spec.pii.items()}, previous_counts=history,
-                source=spec.name,
-            )
-            run.quality.append(report)
-            counts.update(seen)
-            failed = report.first_failure
-            if failed is not None:
-                conn.execute("ROLLBACK")
-                raise DeassistError(
-                    "DEA-PIPELINE-CHECK",
-                    f"step {step.name}: {failed.message}; batch {batch} rolled back, nothing changed",
-                    exit_code=FAILURE,
-                )
-        conn.execute("COMMIT")
+        read = lambda relative: (directory / relative).read_text(encoding="utf-8")  # noqa: E731
+        run = execute_steps(conn, spec, read, chosen, checks, previous_counts(state, spec.name))
     except duckdb.Error as exc:
         raise DeassistError("DEA-PIPELINE-SQL", f"{directory}: {str(exc).splitlines()[0]}", exit_code=FAILURE) from None
     finally:
         conn.close()
-    if counts:
-        record_counts(state, spec.name, counts)
+    if run.row_counts:
+        record_counts(state, spec.name, run.row_counts)
     return run
 
 
-def _execute(conn, sql: str, *, step: str = "setup") -> int:  # noqa: ANN001 - a DuckDB connection
-    """Run each statement; the rows the writing ones changed."""
+def execute_steps(
+    conn: Any,
+    spec: PipelineSpec,
+    read: Callable[[str], str],
+    steps: Sequence[Step],
+    checks: list[dict[str, Any]],
+    history: Mapping[str, int],
+) -> PipelineRun:
+    """Set up, then run `steps` as one batch in one transaction on `conn` (a DuckDB connection)."""
+    _execute(conn, read("sql/setup.sql"))
+    drafted = [Check.from_dict(c) for c in checks]
+    conn.execute("BEGIN TRANSACTION")
+    batch = conn.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM meta.batches").fetchone()[0]
+    started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    conn.execute("INSERT INTO meta.batches VALUES (?, ?, ?)", [batch, started, ",".join(s.name for s in steps)])
+    conn.execute(f"SET VARIABLE deassist_batch = {int(batch)}")
+    conn.execute(f"SET VARIABLE deassist_started = TIMESTAMP '{started.isoformat(sep=' ')}'")
+    run = PipelineRun(batch)
+    for step in steps:
+        run.steps.append(StepRun(step.name, _execute(conn, read(step.sql), step=step.name)))
+        mine = [c for c in drafted if c.table in step.checks]
+        if not mine:
+            continue
+        report, counts = run_checks(
+            conn, mine, spec.relations, pii={t: set(c) for t, c in spec.pii.items()}, previous_counts=history,
+            source=spec.name,
+        )
+        run.quality.append(report)
+        run.row_counts.update(counts)
+        failed = report.first_failure
+        if failed is not None:
+            conn.execute("ROLLBACK")
+            raise DeassistError(
+                "DEA-PIPELINE-CHECK",
+                f"step {step.name}: {failed.message}; batch {batch} rolled back, nothing changed",
+                exit_code=FAILURE,
+            )
+    conn.execute("COMMIT")
+    return run
+
+
+def _execute(conn: Any, sql: str, *, step: str = "setup") -> int:
+    """Run each statement; the rows the ones writing to a layer changed."""
     import duckdb
 
     changed = 0
@@ -112,9 +126,7 @@ def _execute(conn, sql: str, *, step: str = "setup") -> int:  # noqa: ANN001 - a
         try:
             result = conn.execute(statement)
         except duckdb.Error as exc:
-            raise DeassistError(
-                "DEA-PIPELINE-SQL", f"step {step}: {str(exc).splitlines()[0]}", exit_code=FAILURE
-            ) from None
+            raise DeassistError("DEA-PIPELINE-SQL", f"step {step}: {str(exc).splitlines()[0]}", exit_code=FAILURE) from None
         if LAYER_WRITE.search(statement.query):
             row = result.fetchone()
             changed += row[0] if row else 0
