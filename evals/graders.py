@@ -251,7 +251,11 @@ def _run_command(command: c.Command, workdir: Path, ctx: GradeContext) -> str | 
         cwd = found[0].parent
     line = command.run.replace("{python}", sys.executable).replace("{deassist}", ctx.deassist)
     argv = shlex.split(line.replace("{workdir}", str(workdir)))
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",  # graded runs stay offline
+    }
     try:
         proc = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=command.timeout, env=env)
     except FileNotFoundError:

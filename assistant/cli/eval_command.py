@@ -6,10 +6,16 @@ import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from tools.errors import FAILURE, USAGE, DeassistError
+
+if TYPE_CHECKING:
+    from evals.cases import EvalCase
+    from evals.report import RunReport
+    from evals.runner import CaseResult, RunOptions
 
 
 @click.command("eval")
@@ -35,7 +41,7 @@ def eval_command(
     from assistant.backends.cassette import MISMATCH, Cassette
     from evals.cases import load_cases
     from evals.report import RunReport
-    from evals.runner import RunOptions, run_cases
+    from evals.runner import RunOptions
 
     if record and replay:
         raise DeassistError("DEA-USAGE", "--record and --replay cannot be used together", exit_code=USAGE)
@@ -77,7 +83,7 @@ def _console_script() -> str:
     return str(candidate) if candidate.exists() else "deassist"
 
 
-def _run_with_progress(cases, options, jobs):  # type: ignore[no-untyped-def]
+def _run_with_progress(cases: list[EvalCase], options: RunOptions, jobs: int) -> list[CaseResult]:
     from evals.runner import run_cases
 
     if not sys.stderr.isatty():
@@ -90,7 +96,7 @@ def _run_with_progress(cases, options, jobs):  # type: ignore[no-untyped-def]
         task = progress.add_task("eval", total=len(cases))
         failed = 0
 
-        def advance(result) -> None:  # type: ignore[no-untyped-def]
+        def advance(result: CaseResult) -> None:
             nonlocal failed
             failed += not result.passed
             progress.update(task, advance=1, description=f"eval ({failed} failed) {result.id}")
@@ -98,7 +104,7 @@ def _run_with_progress(cases, options, jobs):  # type: ignore[no-untyped-def]
         return run_cases(cases, options, jobs=jobs, on_result=advance)
 
 
-def _print_summary(report) -> None:  # type: ignore[no-untyped-def]
+def _print_summary(report: RunReport) -> None:
     from rich.console import Console
     from rich.table import Table
 
