@@ -54,6 +54,7 @@ class RunReport:
                     "cost_usd": round(r.cost_usd, 6),
                     "seconds": round(r.seconds, 2),
                     "error": r.error,
+                    "answer": r.answer,
                 }
                 for r in self.results
             ],

@@ -27,6 +27,7 @@ from tools.errors import DeassistError
 
 # A case that runs this long is stopped (its limits, when it has any, are graded separately).
 HARD_TIMEOUT_S = 300.0
+ANSWER_CHARS = 4000
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class CaseResult:
     seconds: float = 0.0
     agents: list[str] = field(default_factory=list)
     error: str | None = None
+    answer: str = ""  # the final answer's Markdown, cut at ANSWER_CHARS
     exchanges: list = field(default_factory=list)  # recorded model exchanges (cassette.Exchange)
     replay_mismatch: str | None = None
 
@@ -157,6 +159,7 @@ def run_case(case: EvalCase, root: Path, options: RunOptions) -> CaseResult:
         seconds=obs.seconds,
         agents=obs.agents,
         error=obs.error,
+        answer=obs.text[:ANSWER_CHARS],
         exchanges=recorder.exchanges if recorder else [],
         replay_mismatch=f"{mismatch.code}: {mismatch.message}" if mismatch else None,
     )
