@@ -91,7 +91,7 @@ def test_a_run_recorded_against_the_messages_api_replays_without_it(
     assert "sk-ant-test-key" not in cassette.read_text()
 
     messages_stub.close()  # no server from here on
-    replayed = run_cli("eval", str(suite), "--replay", str(cassette), "--report", str(tmp_path / "replay"))
+    replayed = run_cli("eval", str(suite), "--replay", str(cassette), "--jobs", "2", "--report", str(tmp_path / "replay"))
     assert replayed.code == 0, replayed.err
     live = json.loads((tmp_path / "live.json").read_text())
     again = json.loads((tmp_path / "replay.json").read_text())
