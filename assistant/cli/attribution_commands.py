@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import asdict
 from pathlib import Path
 
 import click
@@ -72,7 +71,7 @@ def _message(message: str) -> str:
 
 def _check(message: str, repo: Path, extra_agents: tuple[str, ...] = ()) -> CheckResult:
     found = find_repository(repo)
-    config = load_config(found.root if found else None)
+    config = load_config(Path(found.root) if found else None)
     required: dict[str, list[str]] = staged_writes(found.root) if found else {}
     for agent in extra_agents:
         required.setdefault(agent.lstrip("@"), [])
@@ -80,12 +79,12 @@ def _check(message: str, repo: Path, extra_agents: tuple[str, ...] = ()) -> Chec
 
 
 def result_json(result: CheckResult) -> dict[str, object]:
-    parsed = asdict(result.parsed)
+    parsed = result.parsed._asdict()
     keep = ("kind", "header", "type", "scope", "breaking", "description", "agents", "body", "trailers")
     return {
         "ok": result.ok,
         "skipped": result.skipped,
-        "problems": [asdict(problem) for problem in result.problems],
+        "problems": [problem._asdict() for problem in result.problems],
         "suggestion": result.suggestion,
         "parsed": {key: parsed[key] for key in keep},
     }

@@ -78,17 +78,20 @@ def main() -> None:
         repo, message, env = _setup(Path(tmp), args.ledger)
         hook = [str(repo / ".git" / "hooks" / "commit-msg"), str(message)]
         floor = [sys.executable, "-c", "pass"]
-        for _ in range(3):  # warm the file cache
+        bare = [sys.executable, "-I", "-S", "-c", "pass"]  # how the hook starts Python
+        for _ in range(3):  # warm the file cache (and the hook's config cache)
             _time(hook, repo, env), _time(floor, repo, env)
-        hook_ms, floor_ms = [], []
+        hook_ms, floor_ms, bare_ms = [], [], []
         for _ in range(args.runs):
             hook_ms.append(_time(hook, repo, env))
             floor_ms.append(_time(floor, repo, env))
+            bare_ms.append(_time(bare, repo, env))
     hook_median, floor_median = statistics.median(hook_ms), statistics.median(floor_ms)
     print(
         f"commit-msg hook      median {hook_median:6.1f} ms  (min {min(hook_ms):.1f}, {args.runs} runs{', ledger' if args.ledger else ''})"
     )
     print(f"python -c pass       median {floor_median:6.1f} ms  (min {min(floor_ms):.1f})")
+    print(f"python -I -S -c pass median {statistics.median(bare_ms):6.1f} ms  (min {min(bare_ms):.1f})")
     print(f"hook - floor         {hook_median - floor_median:6.1f} ms;  ratio {hook_median / floor_median:.2f}")
     print(f"target median <= {TARGET_MS:.0f} ms: {'met' if hook_median <= TARGET_MS else 'NOT met'}")
 

@@ -54,10 +54,12 @@ class GitRepo:
     def head_message(self) -> str:
         return self.git("log", "-1", "--format=%B").stdout.rstrip("\n")
 
-    def deassist(self, *args: str) -> subprocess.CompletedProcess[str]:
+    def deassist(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
         """The installed console script, run in this repository as a user would."""
         script = str(Path(sys.executable).with_name("deassist"))
-        return subprocess.run([script, *args], check=False, cwd=self.root, capture_output=True, text=True, env=self.env)
+        return subprocess.run(
+            [script, *args], input=input, check=False, cwd=self.root, capture_output=True, text=True, env=self.env
+        )
 
     def editor(self, name: str, script: str) -> dict[str, str]:
         """An env whose GIT_EDITOR runs `script` (sh, the message file is $1)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -58,7 +57,7 @@ def test_format_message() -> None:
 
 def test_custom_comment_char_and_auto() -> None:
     text = "feat: x - @data-engineer\n; Please enter the commit message\n# not a comment here\n"
-    assert check_message(text, replace(CONFIG, comment_char=";")).problems[0].code == "DEA-ATTR-BODY-SEPARATION"
+    assert check_message(text, CONFIG._replace(comment_char=";")).problems[0].code == "DEA-ATTR-BODY-SEPARATION"
     assert clean_message(text, ";") == "feat: x - @data-engineer\n# not a comment here"
     assert clean_message("feat: x\n\n; status\n;\n", "auto") == "feat: x"
     scissors = "feat: x\n~ ------------------------ >8 ------------------------\n~ below\n"
@@ -81,7 +80,7 @@ def test_configured_rules() -> None:
     ]
     assert check_message("Release v1.2", config).skipped == "pattern"
     assert not check_message("fixup! feat: x", config).ok  # fixups are checked when not skipped
-    optional = replace(CONFIG, require_agents=False)
+    optional = CONFIG._replace(require_agents=False)
     assert check_message("feat: a human change", optional).ok
 
 
@@ -92,7 +91,7 @@ def test_the_ledgers_agents_must_be_credited() -> None:
     assert [p.code for p in result.problems] == ["DEA-ATTR-AGENT-NOT-CREDITED"]
     assert "a.sql" in result.problems[0].message
     assert result.suggestion == "feat: add orders load - @database-admin @data-engineer"
-    optional = replace(CONFIG, require_agents=False)
+    optional = CONFIG._replace(require_agents=False)
     assert not check_message("feat: a human change", optional, required_agents=["data-engineer"]).ok
 
 
@@ -119,7 +118,7 @@ def test_add_agents(text: str, expected: str) -> None:
 @settings(max_examples=400, deadline=None)
 @given(st.text(), st.sampled_from(["#", ";", "auto", ""]))
 def test_never_raises_on_any_text(text: str, comment_char: str) -> None:
-    config = replace(CONFIG, comment_char=comment_char)
+    config = CONFIG._replace(comment_char=comment_char)
     result = check_message(text, config, required_agents={"database-admin": ["x"]})
     parse_message(text, comment_char)
     add_agents(text, ["data-engineer"], comment_char, AGENTS)
@@ -154,7 +153,7 @@ def test_a_suggestion_fixes_what_it_can(header: str, agents: list[str], body: st
 )
 def test_formatted_messages_pass_and_parse_back(kind, scope, description, agents, breaking) -> None:
     text = format_message(kind, scope, description, agents, breaking)
-    assert check_message(text, replace(CONFIG, header_max_length=1000)).ok, text
+    assert check_message(text, CONFIG._replace(header_max_length=1000)).ok, text
     parsed = parse_message(text)
     assert (parsed.type, parsed.scope, parsed.description, list(parsed.agents), parsed.breaking) == (
         kind,
@@ -163,3 +162,8 @@ def test_formatted_messages_pass_and_parse_back(kind, scope, description, agents
         agents,
         breaking,
     )
+
+
+def test_an_agent_the_ledger_names_is_known_even_without_its_file() -> None:
+    result = check_message("feat: x - @retired-agent", CONFIG, required_agents={"retired-agent": ["x.sql"]})
+    assert result.ok

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from tools.attribution.config import AttributionConfig
 from tools.attribution.message import ParsedMessage, clean_message, format_message, parse_message
@@ -30,14 +30,12 @@ _VERB_TYPES = {
 }
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     code: str
     message: str
 
 
-@dataclass(frozen=True)
-class CheckResult:
+class CheckResult(NamedTuple):
     """`skipped` names why the message was not checked (a kind such as `merge`, or `pattern`).
     `suggestion` is None only when there is nothing to build on (an empty message or description)."""
 
@@ -82,7 +80,7 @@ def _suggest(
     if parsed.type is not None and (known := _close(parsed.type, config.types)) is not None:
         kind = known
     else:
-        if parsed.type is not None and scope is None and re.fullmatch(r"[\w-]+", parsed.type):
+        if parsed.type is not None and scope is None:
             scope = parsed.type.lower()  # `etl: add x` meant the scope
         kind = _guess_type(description, config)
         if free_description and len(description) > 1 and description[0].isupper() and description[1].islower():
@@ -111,8 +109,10 @@ def check_message(
     they wrote); `merging` says git is concluding a merge whatever the header says.
     """
     config = config if config is not None else AttributionConfig()
-    parsed = parse_message(text, config.comment_char, config.agents)
     required = dict(required_agents) if isinstance(required_agents, Mapping) else {n: () for n in required_agents}
+    if required:  # an agent the ledger names is known, even if its persona file is gone
+        config = config._replace(agents=config.agents | frozenset(required))
+    parsed = parse_message(text, config.comment_char, config.agents)
     kind = "merge" if merging and parsed.kind != "empty" else parsed.kind
     if kind == "empty" or (kind == "free" and not parsed.description and not parsed.body):
         what = "the commit message is empty" + (" apart from its agents" if parsed.agents else "")

@@ -44,7 +44,7 @@ def _repository(start: Path) -> Repository:
 def hooks_dir(repo: Repository) -> Path:
     """Where git looks for hooks: `core.hooksPath` when set (relative to the work tree), else .git/hooks."""
     path = Path(run_git(repo.root, "rev-parse", "--git-path", "hooks").strip())
-    return path if path.is_absolute() else repo.root / path
+    return path if path.is_absolute() else Path(repo.root) / path
 
 
 def hook_script(name: str, chain: bool, python: str | None = None) -> str:

@@ -8,14 +8,16 @@ the agent's and nothing has to be hashed at commit time.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from tools.attribution.repository import Repository, find_repository, staged_blobs
+from tools.attribution.repository import Repository, find_repository
+from tools.attribution.staged import ledger_file, read_lines, staged_writes
 
-LEDGER_NAME = "ledger.jsonl"
+__all__ = ["LedgerEntry", "agents_for_staged", "blob_id", "read_ledger", "record_write", "staged_writes"]
 
 
 @dataclass(frozen=True)
@@ -27,12 +29,12 @@ class LedgerEntry:
 
 
 def ledger_path(repo: Repository) -> Path:
-    return repo.git_dir / "deassist" / LEDGER_NAME
+    return Path(ledger_file(repo))
 
 
 def blob_id(content: bytes, object_format: str = "sha1") -> str:
     """The id git gives a blob of `content` (`git hash-object`), in the repository's hash."""
-    import hashlib  # here and below: the hook imports this module and needs none of them
+    import hashlib  # here, not at the top: the hook reads the ledger but never hashes
 
     digest = hashlib.new(object_format)
     digest.update(b"blob %d\0" % len(content))
@@ -42,7 +44,7 @@ def blob_id(content: bytes, object_format: str = "sha1") -> str:
 
 def _object_format(repo: Repository) -> str:
     try:
-        config = (repo.common_dir / "config").read_text(encoding="utf-8", errors="replace")
+        config = (Path(repo.common_dir) / "config").read_text(encoding="utf-8", errors="replace")
     except OSError:
         return "sha1"
     return "sha256" if re.search(r"(?im)^\s*objectformat\s*=\s*sha256\s*$", config) else "sha1"
@@ -50,7 +52,6 @@ def _object_format(repo: Repository) -> str:
 
 def record_write(path: Path, agent: str, content: bytes) -> LedgerEntry | None:
     """Record that `agent` wrote `content` to `path` (absolute); None when `path` is in no work tree."""
-    import json
     from datetime import UTC, datetime
 
     path = Path(path).absolute()
@@ -81,43 +82,10 @@ def record_write(path: Path, agent: str, content: bytes) -> LedgerEntry | None:
     return entry
 
 
-def _entries(target: Path) -> list[LedgerEntry]:
-    import json
-
-    try:
-        text = target.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return []
-    entries: list[LedgerEntry] = []
-    for line in text.splitlines():
-        try:
-            data = json.loads(line)
-            entries.append(LedgerEntry(str(data["path"]), str(data["agent"]), str(data["time"]), str(data["blob"])))
-        except (ValueError, KeyError, TypeError):
-            continue  # a torn or hand-edited line must not stop a commit
-    return entries
-
-
 def read_ledger(repo: Path) -> list[LedgerEntry]:
     """Every entry recorded for the repository holding `repo`, oldest first ([] when none)."""
-    found = find_repository(Path(repo))
-    return _entries(ledger_path(found)) if found is not None else []
-
-
-def staged_writes(repo: Path) -> dict[str, list[str]]:
-    """Agent -> the staged paths whose content is exactly what the agent last recorded writing."""
-    found = find_repository(Path(repo))
-    if found is None or not ledger_path(found).is_file():
-        return {}
-    entries = _entries(ledger_path(found))
-    if not entries:
-        return {}
-    staged = staged_blobs(found.root)
-    writes: dict[str, set[str]] = {}
-    for entry in entries:
-        if staged.get(entry.path) == entry.blob:
-            writes.setdefault(entry.agent, set()).add(entry.path)
-    return {agent: sorted(paths) for agent, paths in sorted(writes.items())}
+    found = find_repository(repo)
+    return [LedgerEntry(*line) for line in read_lines(ledger_file(found))] if found is not None else []
 
 
 def agents_for_staged(repo: Path) -> list[str]:

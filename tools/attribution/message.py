@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # What `core.commentChar=auto` may choose, in git's order of preference.
 AUTO_COMMENT_CHARS = "#;@!$%^&|:"
@@ -27,11 +27,11 @@ _REVERT = re.compile(r'^(?:Revert|Reapply) ".*"\s*$')
 _AUTOSQUASH = re.compile(r"^(fixup|squash|amend)! ")
 
 
-@dataclass(frozen=True)
-class ParsedMessage:
+class ParsedMessage(NamedTuple):
     """A commit message in parts. `kind` is conventional, free (no `type:` prefix), merge, revert,
     fixup, squash, amend or empty; `canonical_*` say whether a part is written exactly as the
-    convention spells it."""
+    convention spells it. (Records in this package are NamedTuples, not dataclasses: importing
+    `dataclasses` costs the commit hook more than the rest of its work.)"""
 
     kind: str
     header: str
@@ -40,7 +40,6 @@ class ParsedMessage:
     breaking: bool = False
     description: str = ""
     agents: tuple[str, ...] = ()
-    agents_separator: str = ""
     body: str = ""
     trailers: tuple[tuple[str, str], ...] = ()
     blank_after_header: bool = True
@@ -77,19 +76,19 @@ def clean_message(text: str, comment_char: str = "#") -> str:
     return "\n".join(kept)
 
 
-def split_agents(header: str, known_agents: Collection[str] | None = None) -> tuple[str, tuple[str, ...], str]:
-    """Split `... - @a @b` into the text before, the agent names and the separator written.
+def split_agents(header: str, known_agents: Collection[str] | None = None) -> tuple[str, tuple[str, ...]]:
+    """Split `... - @a @b` into the text before and the agent names.
 
     `@name` words ending the header without a dash before them (`fix: handle @decorators`) are
     agents only when one of them is in `known_agents` (or when no names are given).
     """
     match = _MENTIONS.search(header)
     if match is None:
-        return header, (), ""
+        return header, ()
     names = tuple(token.lstrip("@").rstrip(".") for token in re.split(r"[\s,;]+", match["mentions"]) if token)
     if known_agents is not None and not _DASHES.intersection(match["sep"]) and not set(names) & set(known_agents):
-        return header, (), ""
-    return header[: match.start()], names, match["sep"]
+        return header, ()
+    return header[: match.start()], names
 
 
 def _trailers(body: str) -> tuple[tuple[str, str], ...]:
@@ -130,13 +129,12 @@ def parse_message(text: str, comment_char: str = "#", known_agents: Collection[s
     body = rest.strip("\n")
     trailers = _trailers(body)
     kind = message_kind(header)
-    before, agents, separator = split_agents(header, known_agents)
+    before, agents = split_agents(header, known_agents)
     canonical_agents = not agents or header == before + " - " + " ".join(f"@{agent}" for agent in agents)
     breaking = any(key in ("BREAKING CHANGE", "BREAKING-CHANGE") for key, _ in trailers)
     common = {
         "header": header,
         "agents": agents,
-        "agents_separator": separator,
         "body": body,
         "trailers": trailers,
         "blank_after_header": blank_after,
@@ -206,7 +204,7 @@ def add_agents(
             continue
         if not line.strip():
             continue
-        before, existing, _ = split_agents(line.rstrip(), known_agents)
+        before, existing = split_agents(line.rstrip(), known_agents)
         names = list(dict.fromkeys([*existing, *(agent.lstrip("@") for agent in agents)]))
         if list(existing) == names:
             return text
