@@ -181,8 +181,9 @@ def _read_sql(table: Table, attachments: dict[str, str]) -> str:
 
 
 def _choose_key(profile: TableProfile, plan: TablePlan) -> tuple[list[str], bool]:
-    """The declared key, else a unique column (id-like names first), else a unique combination,
-    else an id-like column that is unique once duplicates are dropped."""
+    """The declared key, else a unique id-like column, else the table's own id column even when it
+    repeats (duplicates and versions are dropped on it), else a unique combination without
+    timestamps, else any unique column."""
     by_source = {c.source.lower(): c for c in plan.columns}
     if profile.table.primary_key:
         return [by_source[k.lower()].name for k in profile.table.primary_key if k.lower() in by_source], True
@@ -192,15 +193,16 @@ def _choose_key(profile: TableProfile, plan: TablePlan) -> tuple[list[str], bool
     ranked = sorted(singles, key=lambda c: (c.name not in own, not ID_LIKE.search(c.name)))
     if ranked and ID_LIKE.search(ranked[0].name):
         return [ranked[0].name], True
-    composite = [c for c in profile.primary_key_candidates if len(c) > 1]
-    if composite:
-        return [by_source[n.lower()].name for n in composite[0]], True
     rows = profile.row_count
     for column in plan.columns:
         p = column.profile
-        id_like = column.name in own or (column is plan.columns[0] and ID_LIKE.search(column.name) is not None)
-        if id_like and rows and p.count >= 0.95 * rows and p.distinct >= 0.5 * p.count:
+        if column.name in own and rows and p.count >= 0.95 * rows and p.distinct >= 0.5 * p.count:
             return [column.name], False
+    # a combination holding a timestamp identifies versions of a row, not the row
+    composite = [[by_source[n.lower()] for n in c] for c in profile.primary_key_candidates if len(c) > 1]
+    composite = [c for c in composite if not any(col.temporal for col in c)]
+    if composite:
+        return [col.name for col in composite[0]], True
     if ranked:
         return [ranked[0].name], True
     return [], False

@@ -98,8 +98,8 @@ class QualityReport:
             "passed": self.passed,
             "summary": {
                 "checks": len(self.results),
-                "failed": sum(not r.passed for r in self.results),
-                "errors": sum(not r.passed and r.check.severity == "error" for r in self.results),
+                "failed": sum(not r.passed and r.check.severity == "error" for r in self.results),
+                "warnings": sum(not r.passed and r.check.severity == "warn" for r in self.results),
             },
             "checks": [r.to_dict() for r in self.results],
         }
@@ -113,7 +113,7 @@ class QualityReport:
                 lines.append("        " + ", ".join(f"{k}={jsonable(v)}" for k, v in row.items()))
         summary = self.to_dict()["summary"]
         verdict = "passed" if self.passed else "failed"
-        lines.append(f"{verdict}: {summary['checks']} checks, {summary['failed']} failed ({summary['errors']} errors)")
+        lines.append(f"{verdict}: {summary['checks']} checks, {summary['failed']} failed, {summary['warnings']} warnings")
         return "\n".join(lines)
 
 
