@@ -26,7 +26,7 @@ from tools.errors import DeassistError
 
 SQL_FENCES = {"sql", "postgres", "postgresql", "pgsql", "duckdb", "sqlite", "mysql", "tsql", "snowflake", "bigquery",
               "spark", "redshift", "trino", "oracle"}
-FENCE = re.compile(r"^```[ \t]*([A-Za-z0-9_+-]*)[^\n]*\n(.*?)^```", re.S | re.M)
+FENCE = re.compile(r"^[ \t]*```[ \t]*([A-Za-z0-9_+-]*)[^\n]*\n(.*?)^[ \t]*```", re.S | re.M)
 HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.M)
 MAX_ROWS = 100_000
 

@@ -17,6 +17,7 @@ class ToolUse:
     input: dict[str, Any]
     output: Any = None
     is_error: bool = False
+    call_id: str = ""
 
 
 @dataclass
@@ -42,9 +43,9 @@ class Observation:
         if isinstance(event, ev.AgentStarted):
             self._agent(event.agent)
         elif isinstance(event, ev.ToolCall):
-            self.tool_uses.append(ToolUse(event.agent, event.name, dict(event.input)))
+            self.tool_uses.append(ToolUse(event.agent, event.name, dict(event.input), call_id=event.call_id))
         elif isinstance(event, ev.ToolResult):
-            use = next((u for u in reversed(self.tool_uses) if u.name == event.name and u.output is None), None)
+            use = next((u for u in reversed(self.tool_uses) if u.call_id == event.call_id), None)
             if use is not None:
                 use.output, use.is_error = event.output, event.is_error
         elif isinstance(event, ev.TextDelta):

@@ -142,6 +142,11 @@ def test_only_sql_fences_count_as_sql() -> None:
     assert sql_blocks(text) == ["SELECT 1", "SELECT 2"]
 
 
+def test_a_block_indented_in_a_list_item_counts() -> None:
+    text = "1. Run this:\n\n   ```sql\n   SELECT 1\n   ```\n2. Then this:\n   ```sql\n   SELECT 2\n   ```\n"
+    assert sql_blocks(text) == ["SELECT 1", "SELECT 2"]
+
+
 # -- validity -------------------------------------------------------------------------------------
 
 
