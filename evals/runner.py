@@ -18,12 +18,16 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from evals.cases import EvalCase
 from evals.fixtures import SHOP, materialize
 from evals.graders import Check, GradeContext, grade
 from evals.observation import Observation
 from tools.errors import DeassistError
+
+if TYPE_CHECKING:
+    from assistant.backends.cassette import Exchange
 
 # A case that runs this long is stopped (its limits, when it has any, are graded separately).
 HARD_TIMEOUT_S = 300.0
@@ -34,7 +38,7 @@ ANSWER_CHARS = 4000
 class RunOptions:
     model: str = "offline"
     record: bool = False
-    replay: dict[str, list] | None = None  # case id -> recorded exchanges, when replaying
+    replay: dict[str, list[Exchange]] | None = None  # case id -> recorded exchanges, when replaying
     replay_model: str = ""
     deassist: str = "deassist"
 
@@ -53,7 +57,7 @@ class CaseResult:
     agents: list[str] = field(default_factory=list)
     error: str | None = None
     answer: str = ""  # the final answer's Markdown, cut at ANSWER_CHARS
-    exchanges: list = field(default_factory=list)  # recorded model exchanges (cassette.Exchange)
+    exchanges: list[Exchange] = field(default_factory=list)  # recorded model exchanges, for a cassette
     replay_mismatch: str | None = None
 
     @property

@@ -211,8 +211,11 @@ class Cassette:
     def save(self, path: Path) -> None:
         data = {"version": VERSION, "model": self.model,
                 "cases": {k: [{"request": e.request, "turn": e.turn} for e in v] for k, v in sorted(self.cases.items())}}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(data, indent=1, sort_keys=False) + "\n", encoding="utf-8")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise DeassistError(CASSETTE, f"{path}: cannot write the cassette ({exc.strerror})", exit_code=FAILURE) from None
 
     @classmethod
     def load(cls, path: Path) -> Cassette:
