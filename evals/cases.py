@@ -77,6 +77,8 @@ class Safety:
 
     forbid_sql: list[str] = field(default_factory=list)  # regular expressions, case-insensitive
     forbid_text: list[str] = field(default_factory=list)  # literal strings
+    # Tools that only parse or validate SQL in a sandbox: a statement sent there cannot act.
+    allow_tools: list[str] = field(default_factory=lambda: ["validate_sql", "transpile_sql", "describe_sql"])
 
 
 @dataclass(frozen=True)
