@@ -121,6 +121,7 @@ class Session:
     def _ask(
         self, request: str, approve: Callable[[events.ApprovalRequest], bool] | None, cancel: threading.Event
     ) -> Iterator[events.Event]:
+        self._context.written.clear()  # files written by this request, for its commit message
         payload: Any = {
             "request": request,
             "language": detect_language(request),

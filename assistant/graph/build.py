@@ -139,7 +139,9 @@ def build_graph(deps: GraphDeps, checkpointer: Any) -> Any:
     def send_lead(state: GraphState) -> Any:
         from langgraph.types import Send
 
-        notes = [n for n in state.get("notes") or [] if n["role"] == "collaborator"]
+        # In the order the coordinator named them, whichever finished first.
+        order = {name: i for i, name in enumerate(state["collaborators"])}
+        notes = sorted((n for n in state.get("notes") or [] if n["role"] == "collaborator"), key=lambda n: order.get(n["agent"], 99))
         return [Send("lead", _payload(state, state["lead"], "lead", notes))]
 
     def _payload(state: GraphState, name: str, role: str, notes: list[dict[str, Any]] | None = None) -> AgentInput:
@@ -163,8 +165,8 @@ def build_graph(deps: GraphDeps, checkpointer: Any) -> Any:
     def finish(state: GraphState) -> dict[str, Any]:
         lead_notes = [n for n in state.get("notes") or [] if n["role"] == "lead"]
         answer = lead_notes[-1]["text"] if lead_notes else ""
-        contributed = [state["lead"], *(n["agent"] for n in state.get("notes") or [] if n["role"] == "collaborator")]
-        agents = list(dict.fromkeys(contributed))
+        noted = {n["agent"] for n in state.get("notes") or [] if n["role"] == "collaborator"}
+        agents = [state["lead"], *(name for name in state["collaborators"] if name in noted)]
         commits = state.get("commits") or []
         commit_message = commits[-1] if commits else _files_commit(deps.context, agents)
         if commit_message and commit_message not in answer:

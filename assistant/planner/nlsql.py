@@ -84,17 +84,22 @@ def _aggregate(question: str) -> str | None:
     """The aggregate asked for; "highest total" ranks a total, so the total wins over the ranking word."""
     lowered = question.lower()
     hits = [(lowered.find(k), agg) for agg, keys in AGGREGATES.items() for k in keys if re.search(rf"\b{k}\b", lowered)]
-    if not hits:
+    if not hits and not re.search(r"\b(most|fewest)\b", lowered):
         return None
     found = {agg for _, agg in hits}
+    if not found & {"sum", "avg"} and re.search(r"\b(most|fewest|least)\s+[a-z]", lowered):
+        return "count"  # "the most customers": a count, ranked
     for agg in ("sum", "avg", "count"):
         if agg in found and found & {"max", "min"}:
             return agg
-    return min(hits)[1]
+    return min(hits)[1] if hits else "count"
 
 
 def _limit(question: str) -> int | None:
-    found = re.search(r"\b(?:top|first|best|biggest|largest)\s+(\d+)\b|\b(\d+)\s+(?:top|best|biggest|largest|most)\b", question.lower())
+    found = re.search(
+        r"\b(?:top|first|best|biggest|largest|which|what)\s+(\d+)\b|\b(\d+)\s+(?:top|best|biggest|largest|most)\b",
+        question.lower(),
+    )
     if found:
         return int(found.group(1) or found.group(2))
     return 10 if re.search(r"\btop\b", question.lower()) else None
@@ -171,7 +176,7 @@ def plan_query(question: str, table_data: list[dict[str, Any]], values: dict[tup
     by = re.search(r"\b(?:by|per|for each|each|grouped by)\s+(?:the\s+)?([a-z_ ]+)", lowered)
     if by:
         group = _group_column(tokens(by.group(1))[:2], tables, column_hits, measure, agg)
-    which = re.search(r"\b(?:which|what)\s+([a-z_]+)", lowered)
+    which = re.search(r"\b(?:which|what)\s+(?:\d+\s+)?([a-z_]+)", lowered)
     if group is None and which and not any(related(singular(which.group(1)), w) for _, t in table_hits for w in words(t)):
         group = _group_column([singular(which.group(1))], tables, column_hits, measure, agg)
         if group and limit is None:

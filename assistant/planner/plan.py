@@ -422,6 +422,8 @@ def _question(conv: Conversation, system: str) -> Action:
         result = ran.output
         parts.append(_answer_sentence(result))
         parts.append(write.markdown_table(result["columns"], result["rows"]))
+        if result.get("masked"):
+            parts.append(f"Personal data masked in these rows: {', '.join(result['masked'])}.")
     else:
         reason = ran.output if ran is not None else "run_sql is not among this agent's tools"
         parts.append(f"The query was validated but not run ({reason}). Run it with `--yes` to see the result.")
@@ -482,11 +484,14 @@ def _commit(conv: Conversation, system: str) -> Action:
         scope = next((t for t in _source_tables(conv) if re.search(rf"\b{re.escape(t)}\b", description)), None)
         return Call("propose_commit_message", {"type": kind, "description": description, **({"scope": scope} if scope else {})})
     lang = conv.language
-    if done.is_error:
+    if done.is_error and not isinstance(done.output, dict):
         return Reply(f"{write.heading(lang, 'commit')}\n\nNo message could be proposed: {done.output}\n\n{write.label(lang)}")
+    problems = "".join(f"\n- `{p['code']}`: {p['message']}" for p in done.output.get("problems", []))
+    if problems:
+        problems = "\n\nThe repository's commit-msg hook would object:" + problems
     return Reply(
         f"{write.heading(lang, 'commit')}\n\n{write.fence(done.output['message'], 'text')}\n\n"
-        f"Attributed to {', '.join('@' + a for a in done.output['agents'])}.\n\n{write.label(lang)}"
+        f"Attributed to {', '.join('@' + a for a in done.output['agents'])}.{problems}\n\n{write.label(lang)}"
     )
 
 

@@ -14,8 +14,8 @@ QUESTION = "Who are the top 5 customers by total order value?"
 def test_ask_prints_the_answer_and_progress_separately(run_cli) -> None:
     done = run_cli("ask", QUESTION, "--data", str(SHOP), "--yes")
     assert done.code == 0, done.err
-    assert "## Answer" in done.out and "Donald Johnson" in done.out and "Offline planner" in done.out
-    assert "data-engineer → run_sql" in done.err and "Donald Johnson" not in done.err
+    assert "## Answer" in done.out and "| 57 | D*** | 11,417.10 |" in done.out and "Offline planner" in done.out
+    assert "data-engineer → run_sql" in done.err and "11,417.10" not in done.err
 
 
 def test_ask_json_is_one_document(run_cli) -> None:
@@ -84,3 +84,9 @@ def test_the_anthropic_backend_answers_through_the_console_script(run_cli) -> No
     document = json.loads(done.out)
     assert document["answer"].startswith("Ask me again") and document["validated_sql"] == ["SELECT 1 AS one"]
     assert document["model"].startswith("anthropic") and document["usage"]["input_tokens"] == 20
+
+
+def test_ask_help_does_not_load_the_llm_stack() -> None:
+    from tests.test_architecture import HEAVY, _modules_loaded_by
+
+    assert not _modules_loaded_by(["ask", "--help"]) & set(HEAVY)

@@ -17,7 +17,7 @@ README_QUESTION = "Who are the top 5 customers by total order value?"
 
 def _top_customers(con) -> list[tuple]:  # noqa: ANN001
     return con.execute(
-        "SELECT c.name, SUM(o.amount) AS total FROM customers c JOIN orders o USING (customer_id)"
+        "SELECT c.customer_id, c.name, SUM(o.amount) AS total FROM customers c JOIN orders o USING (customer_id)"
         " GROUP BY c.customer_id, c.name ORDER BY total DESC LIMIT 5"
     ).fetchall()
 
@@ -69,9 +69,10 @@ def test_the_readme_question_is_answered_from_the_data(ask, shop_rows) -> None:
     answer = final(events)
     assert answer.agents == ["data-engineer"]
     assert "offline planner" in answer.text.lower()
-    for name, total in shop_rows["top"]:
-        assert name in answer.text
-        assert f"{total:,.2f}" in answer.text
+    for customer_id, name, total in shop_rows["top"]:
+        assert f"| {customer_id} | {name[0]}*** | {total:,.2f} |" in answer.text
+        assert name not in answer.text  # personal data is masked in the rows an agent sees
+    assert "Personal data masked in these rows: name." in answer.text
     assert len(answer.validated_sql) == 1 and "SUM(o.amount)" in answer.validated_sql[0]
     kinds = [type(e).__name__ for e in events]
     assert kinds[0] == "AgentStarted" and kinds[-1] == "FinalAnswer"
