@@ -95,18 +95,24 @@ def _source_relations(plan: SourcePlan) -> list[SourceRelation]:
     ]
 
 
-def staging_select(table: TablePlan, relation: str) -> str:
-    """Typed, renamed, one row per key: the body of a staging model (and of a silver load)."""
+def staging_select(table: TablePlan, relation: str, *, row_hash: bool = False) -> str:
+    """Typed, renamed, one row per key: the body of a staging model (and of a silver load).
+
+    With `row_hash` the rows carry `_row_hash` (of every typed column), which also breaks ties
+    between versions loaded at the same time; without, the hash is computed only for the tie-break.
+    """
+    columns = ", ".join(quote(c.name) for c in table.columns)
     casts = ",\n        ".join(c.cast for c in table.columns)
     body = f"with source as (\n    select * from {relation}\n),\n\ntyped as (\n    select\n        {casts}\n    from source\n)\n\n"
+    head = f"select *, hash({columns}) as _row_hash from typed" if row_hash else "select * from typed"
     if not table.key:
-        return body + "select distinct * from typed\n"
+        return body + ("select distinct " + head[len("select "):] if row_hash else "select distinct * from typed") + "\n"
     keys = ", ".join(quote(k) for k in table.key)
     order = [f"{quote(table.loaded_at)} desc nulls last"] if table.loaded_at else []
-    order.append("hash(" + ", ".join(quote(c.name) for c in table.columns) + ")")
+    order.append("_row_hash" if row_hash else f"hash({columns})")
     not_null = " and ".join(f"{quote(k)} is not null" for k in table.key)
     return (
-        body + f"select * from typed\nwhere {not_null}\n"
+        body + f"{head}\nwhere {not_null}\n"
         f"qualify row_number() over (partition by {keys} order by {', '.join(order)}) = 1\n"
     )
 

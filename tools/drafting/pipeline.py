@@ -179,28 +179,26 @@ def _bronze(table: TablePlan, lookback: str) -> str:
     target = f"bronze.{quote(table.name)}"
     raw_hash = _row_hash(table, [c.source for c in table.columns], "src.")
     display = table.table.source.display.replace("'", "''")
+    since = "getvariable('deassist_since')"
     if table.loaded_at:
         w = quote(table.column(table.loaded_at).source)
-        since = f"SELECT max({w}) - INTERVAL '{lookback}' AS since FROM {target}"
-        window = f"watermark.since IS NULL OR src.{w} IS NULL OR src.{w} >= watermark.since"
-        already = (
-            f"SELECT 1 FROM {target} b, watermark WHERE b._row_hash = incoming._row_hash "
-            f"AND (watermark.since IS NULL OR b.{w} IS NULL OR b.{w} >= watermark.since)"
-        )
-        head = f"-- {table.name}: source rows loaded at or after the watermark minus {lookback}, not yet in bronze\n"
+        out = [
+            f"-- {table.name}: source rows loaded at or after the watermark minus {lookback}, not yet in bronze",
+            f"SET VARIABLE deassist_since = (SELECT max({w}) - INTERVAL '{lookback}' FROM {target});",
+        ]
+        window = f"{since} IS NULL OR src.{w} IS NULL OR src.{w} >= {since}"
+        held = f"(SELECT _row_hash FROM {target} WHERE {since} IS NULL OR {w} IS NULL OR {w} >= {since})"
     else:
-        since = "SELECT NULL AS since"
+        out = [f"-- {table.name}: no load timestamp, so every source row is compared with bronze by its hash"]
         window = "true"
-        already = f"SELECT 1 FROM {target} b WHERE b._row_hash = incoming._row_hash"
-        head = f"-- {table.name}: no load timestamp, so every source row is compared with bronze by its hash\n"
-    return (
-        head
-        + f"INSERT INTO {target} BY NAME\n"
-        f"WITH watermark AS ({since}),\n"
-        f"incoming AS (\n    SELECT src.*, {raw_hash} AS _row_hash\n    FROM {table.read_sql} AS src, watermark\n    WHERE {window}\n)\n"
+        held = f"(SELECT _row_hash FROM {target})"
+    out.append(
+        f"INSERT INTO {target} BY NAME\n"
         f"SELECT incoming.*, {BATCH} AS _batch_id, {STARTED} AS _loaded_at, '{display}' AS _source\n"
-        f"FROM incoming\nWHERE NOT EXISTS ({already});\n"
+        f"FROM (\n    SELECT src.*, {raw_hash} AS _row_hash\n    FROM {table.read_sql} AS src\n    WHERE {window}\n) AS incoming\n"
+        f"ANTI JOIN {held} AS held ON held._row_hash = incoming._row_hash;"
     )
+    return "\n".join(out) + "\n"
 
 
 # -- silver --------------------------------------------------------------------------------------
@@ -215,17 +213,16 @@ def _silver(table: TablePlan, is_fact: bool) -> str:
         f"(SELECT * FROM bronze.{quote(name)} WHERE _batch_id > "
         f"(SELECT coalesce(max(batch_id), -1) FROM meta.watermarks WHERE step = '{step}'))"
     )
-    columns = [c.name for c in table.columns]
-    select = staging_select(table, batches).rstrip().rstrip(";")
+    select = staging_select(table, batches, row_hash=True).rstrip()
     identity = _identity(table)
     on = " AND ".join(f"t.{quote(k)} = c.{quote(k)}" for k in identity)
     newer = f" OR s.{quote(table.loaded_at)} > c.{quote(table.loaded_at)}" if table.loaded_at else ""
     same = " AND ".join(f"s.{quote(k)} = c.{quote(k)}" for k in identity)
     out = [
-        f"-- {name}: typed and deduplicated rows of the bronze batches not merged yet",
-        f"CREATE OR REPLACE TEMP TABLE {changes} AS\nSELECT *, {_row_hash(table, columns)} AS _row_hash FROM (\n{select}\n);",
-        "-- drop what silver already holds, and versions older than silver's (out-of-order arrivals)",
-        f"DELETE FROM {changes} c WHERE EXISTS (SELECT 1 FROM {target} s WHERE {same} AND (s._row_hash = c._row_hash{newer}));",
+        f"-- {name}: typed, deduplicated rows of the bronze batches not merged yet, less what silver already",
+        "-- holds and versions older than silver's (out-of-order arrivals)",
+        f"CREATE OR REPLACE TEMP TABLE {changes} AS\nSELECT c.* FROM (\n{select}\n) AS c\n"
+        f"ANTI JOIN {target} AS s ON {same} AND (s._row_hash = c._row_hash{newer});",
     ]
     partition = _partition(table) if is_fact else None
     if partition:

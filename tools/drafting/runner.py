@@ -86,6 +86,7 @@ def execute_steps(
 ) -> PipelineRun:
     """Set up, then run `steps` as one batch in one transaction on `conn` (a DuckDB connection)."""
     _execute(conn, read("sql/setup.sql"))
+    conn.execute("SET preserve_insertion_order = false")  # layers are sets: bulk loads need no order
     drafted = [Check.from_dict(c) for c in checks]
     conn.execute("BEGIN TRANSACTION")
     batch = conn.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM meta.batches").fetchone()[0]
