@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
 
 from tools.attribution.config import AttributionConfig
 from tools.attribution.message import ParsedMessage, clean_message, format_message, parse_message
+from tools.attribution.records import record
 
 # Stands in for the agents when nothing says who contributed; it never passes the check.
 AGENT_PLACEHOLDER = "AGENT"
@@ -30,12 +30,14 @@ _VERB_TYPES = {
 }
 
 
-class Problem(NamedTuple):
+@record
+class Problem:
     code: str
     message: str
 
 
-class CheckResult(NamedTuple):
+@record
+class CheckResult:
     """`skipped` names why the message was not checked (a kind such as `merge`, or `pattern`).
     `suggestion` is None only when there is nothing to build on (an empty message or description)."""
 
@@ -67,7 +69,7 @@ def _guess_type(description: str, config: AttributionConfig) -> str:
     for kind, verbs in _VERB_TYPES.items():
         if first in verbs and kind in config.types:
             return kind
-    return "chore" if "chore" in config.types else config.types[0]
+    return config.types[0] if config.types and "chore" not in config.types else "chore"
 
 
 def _suggest(
