@@ -125,7 +125,7 @@ def run_case(case: EvalCase, root: Path, options: RunOptions) -> CaseResult:
     timer = threading.Timer(HARD_TIMEOUT_S, cancel.set)
     timer.daemon = True
     try:
-        _prepare(case, workdir)
+        prepare_workdir(case, workdir)
         backend = None
         if options.replay is not None:
             backend = replayer = ReplayBackend(options.replay.get(case.id, []), options.replay_model or "replay",
@@ -169,7 +169,7 @@ def run_case(case: EvalCase, root: Path, options: RunOptions) -> CaseResult:
     )
 
 
-def _prepare(case: EvalCase, workdir: Path) -> None:
+def prepare_workdir(case: EvalCase, workdir: Path) -> None:
     """The case's files in its working directory, committed when the case wants a git repository."""
     for relative, content in case.files.items():
         target = workdir / relative

@@ -115,3 +115,17 @@ def test_a_run_recorded_against_the_messages_api_replays_without_it(
     cassette.write_text(json.dumps(data))
     missing = run_cli("eval", str(suite), "--replay", str(cassette))
     assert missing.code == 1 and "model request 1 was not recorded" in missing.err
+
+
+def test_a_git_case_starts_from_one_commit_with_its_files_staged(tmp_path: Path) -> None:
+    import subprocess
+
+    from evals.cases import EvalCase, Expectations, Limits
+    from evals.runner import prepare_workdir
+
+    case = EvalCase("g", "c", "r", Expectations(limits=Limits()), files={"models/a.sql": "select 1\n", ".env": "K=v\n"},
+                    git=True)
+    prepare_workdir(case, tmp_path)
+    git = lambda *args: subprocess.run(["git", *args], cwd=tmp_path, capture_output=True, text=True, check=True).stdout
+    assert git("status", "--porcelain").splitlines() == ["A  models/a.sql", "?? .env"]
+    assert len(git("log", "--oneline").splitlines()) == 1
