@@ -129,3 +129,10 @@ def test_a_git_case_starts_from_one_commit_with_its_files_staged(tmp_path: Path)
     git = lambda *args: subprocess.run(["git", *args], cwd=tmp_path, capture_output=True, text=True, check=True).stdout
     assert git("status", "--porcelain").splitlines() == ["A  models/a.sql", "?? .env"]
     assert len(git("log", "--oneline").splitlines()) == 1
+
+
+def test_eval_help_stays_light() -> None:
+    from tests.test_architecture import HEAVY, _modules_loaded_by
+
+    loaded = _modules_loaded_by(["eval", "--help"])
+    assert "click" in loaded and not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
