@@ -23,7 +23,13 @@ class AskRenderer:
         self.failed_validation = False
         self.tool_calls: list[dict[str, Any]] = []
         self.approvals: list[dict[str, Any]] = []
-        self.usage = {"input_tokens": 0, "output_tokens": 0, "cache_read_tokens": 0, "cache_write_tokens": 0, "cost_usd": 0.0}
+        self.usage = {
+            "input_tokens": 0,
+            "output_tokens": 0,
+            "cache_read_tokens": 0,
+            "cache_write_tokens": 0,
+            "cost_usd": 0.0,
+        }
         self._calls: dict[str, dict[str, Any]] = {}
         self._written: dict[str, int] = {}
         self._status: Any = None

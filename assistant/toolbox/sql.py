@@ -59,7 +59,11 @@ def describe_tool(context: ToolContext, arguments: dict[str, Any]) -> ToolOutput
         part["tables"] = sorted({t.name for t in expression.find_all(exp.Table)})
         part["ctes"] = [c.alias for c in expression.find_all(exp.CTE)]
         part["joins"] = [
-            {"table": j.this.sql(dialect), "kind": (j.side or j.kind or "inner").lower(), "on": j.args["on"].sql(dialect)}
+            {
+                "table": j.this.sql(dialect),
+                "kind": (j.side or j.kind or "inner").lower(),
+                "on": j.args["on"].sql(dialect),
+            }
             for j in expression.find_all(exp.Join)
             if j.args.get("on") is not None
         ]

@@ -53,5 +53,7 @@ def test_a_question_over_postgresql(ask, shop_pg: str) -> None:
     assert checks and all(c.dialect == "postgres" and c.valid for c in checks)
     for country, total in expected:
         assert f"| {country} | {float(total):,.2f} |" in answer.text
-    approval = next(e for e in events if isinstance(e, ev.ApprovalRequest) and e.kind == "run_sql" and "SUM" in e.detail)
+    approval = next(
+        e for e in events if isinstance(e, ev.ApprovalRequest) and e.kind == "run_sql" and "SUM" in e.detail
+    )
     assert "postgresql://" in approval.summary and "password" not in approval.summary

@@ -43,7 +43,9 @@ def test_without_an_approver_nothing_runs(ask) -> None:
 
 def test_a_named_session_continues_from_the_checkpointer(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    first = Session(SessionConfig(sources=[str(SHOP)], session="shop-talk", home=home, auto_approve=True), RecordingBackend())
+    first = Session(
+        SessionConfig(sources=[str(SHOP)], session="shop-talk", home=home, auto_approve=True), RecordingBackend()
+    )
     final(list(first.ask(QUESTION)))
     first.close()
     assert (home / "sessions.sqlite").exists()
@@ -90,12 +92,16 @@ class ScriptedModel:
     def complete(self, request: ModelRequest, on_text=None) -> ModelTurn:  # noqa: ANN001
         self.requests.append(request)
         if any(t.name == "route" for t in request.tools):
-            return ModelTurn([ToolUseBlock("toolu_route", "route", {"lead": "data-engineer", "collaborators": []})], "tool_use")
+            return ModelTurn(
+                [ToolUseBlock("toolu_route", "route", {"lead": "data-engineer", "collaborators": []})], "tool_use"
+            )
         return ModelTurn([TextBlock(self.answers.pop(0))], "end_turn")
 
 
 def test_failing_sql_goes_back_to_the_agent_until_it_validates(ask) -> None:
-    model = ScriptedModel("Try:\n```sql\nSELECT nmae FROM customers\n```", "Fixed:\n```sql\nSELECT name FROM customers\n```")
+    model = ScriptedModel(
+        "Try:\n```sql\nSELECT nmae FROM customers\n```", "Fixed:\n```sql\nSELECT name FROM customers\n```"
+    )
     events = ask("names of customers", [SHOP], backend=model)
     checks = [(e.sql, e.valid) for e in events if isinstance(e, ev.ValidationResult)]
     assert checks == [("SELECT nmae FROM customers", False), ("SELECT name FROM customers", True)]
@@ -138,7 +144,9 @@ class TwoCollaborators:
         results = [b for m in request.messages for b in m.content if getattr(b, "tool_use_id", None)]
         brief = request.messages[-1].content[0].text if not results else ""
         if "<role>collaborator</role>" in brief:
-            call = ToolUseBlock(f"toolu_{abs(hash(request.system)) % 10**8}", "run_sql", {"sql": "SELECT count(*) AS n FROM orders"})
+            call = ToolUseBlock(
+                f"toolu_{abs(hash(request.system)) % 10**8}", "run_sql", {"sql": "SELECT count(*) AS n FROM orders"}
+            )
             return ModelTurn([call], "tool_use")
         if results:
             return ModelTurn([TextBlock(f"counted: {results[-1].content}")], "end_turn")
@@ -147,7 +155,12 @@ class TwoCollaborators:
 
 def test_parallel_collaborators_each_wait_for_their_own_approval(ask) -> None:
     asked: list[ev.ApprovalRequest] = []
-    events = ask("check orders", [SHOP], backend=TwoCollaborators(), approve=lambda r: asked.append(r) or r.agent == "database-admin")
+    events = ask(
+        "check orders",
+        [SHOP],
+        backend=TwoCollaborators(),
+        approve=lambda r: asked.append(r) or r.agent == "database-admin",
+    )
     assert sorted(a.agent for a in asked) == ["database-admin", "security-auditor"]
     assert len({a.approval_id for a in asked}) == 2
     results = {e.agent: e for e in events if isinstance(e, ev.ToolResult) and e.name == "run_sql"}
