@@ -124,7 +124,7 @@ def _identity(table: TablePlan) -> list[str]:
     return table.key or ["_row_hash"]
 
 
-def _row_hash(table: TablePlan, columns: list[str], prefix: str = "") -> str:
+def _row_hash(columns: list[str], prefix: str = "") -> str:
     return "hash(" + ", ".join(prefix + quote(c) for c in columns) + ")"
 
 
@@ -177,7 +177,7 @@ def _sum_type(kind: str) -> str:
 
 def _bronze(table: TablePlan, lookback: str) -> str:
     target = f"bronze.{quote(table.name)}"
-    raw_hash = _row_hash(table, [c.source for c in table.columns], "src.")
+    raw_hash = _row_hash([c.source for c in table.columns], "src.")
     display = table.table.source.display.replace("'", "''")
     since = "getvariable('deassist_since')"
     if table.loaded_at:
@@ -207,39 +207,39 @@ def _bronze(table: TablePlan, lookback: str) -> str:
 def _silver(table: TablePlan, is_fact: bool) -> str:
     name = table.name
     target = f"silver.{quote(name)}"
-    changes = quote(f"changes_{name}")
     step = f"silver_{name}"
     batches = (
         f"(SELECT * FROM bronze.{quote(name)} WHERE _batch_id > "
         f"(SELECT coalesce(max(batch_id), -1) FROM meta.watermarks WHERE step = '{step}'))"
     )
-    select = staging_select(table, batches, row_hash=True).rstrip()
+    select = "\n".join(f"    {line}" if line else "" for line in staging_select(table, batches, row_hash=True).rstrip().split("\n"))
     identity = _identity(table)
     on = " AND ".join(f"t.{quote(k)} = c.{quote(k)}" for k in identity)
-    newer = f" OR s.{quote(table.loaded_at)} > c.{quote(table.loaded_at)}" if table.loaded_at else ""
-    same = " AND ".join(f"s.{quote(k)} = c.{quote(k)}" for k in identity)
-    out = [
-        f"-- {name}: typed, deduplicated rows of the bronze batches not merged yet, less what silver already",
-        "-- holds and versions older than silver's (out-of-order arrivals)",
-        f"CREATE OR REPLACE TEMP TABLE {changes} AS\nSELECT c.* FROM (\n{select}\n) AS c\n"
-        f"ANTI JOIN {target} AS s ON {same} AND (s._row_hash = c._row_hash{newer});",
-    ]
+    older = f" AND NOT coalesce(t.{quote(table.loaded_at)} > c.{quote(table.loaded_at)}, false)" if table.loaded_at else ""
+    out = [f"-- {name}: typed, deduplicated rows of the bronze batches not merged yet"]
     partition = _partition(table) if is_fact else None
-    if partition:
-        old = partition.replace("cast(", "cast(s.", 1)
+    if partition and table.key:
+        keys = ", ".join(table.column(k).cast for k in table.key)
+        joined = " AND ".join(f"s.{quote(k)} = b.{quote(k)}" for k in table.key)
         out.append(
-            "-- the gold partitions these rows leave and enter, so late rows land in their own day\n"
-            f"INSERT INTO meta.affected_partitions\n"
-            f"SELECT DISTINCT '{name}', {BATCH}, day FROM (\n"
-            f"    SELECT {partition} AS day FROM {changes}\n"
-            f"    UNION ALL SELECT {old} FROM {target} s WHERE EXISTS (SELECT 1 FROM {changes} c WHERE {same})\n"
-            ") WHERE day IS NOT NULL;"
+            "-- the gold partitions the incoming rows' keys leave (recomputing a few extra is harmless)\n"
+            f"INSERT INTO meta.affected_partitions\nSELECT DISTINCT '{name}', {BATCH}, day FROM (\n"
+            f"    SELECT {partition.replace('cast(', 'cast(s.', 1)} AS day FROM {target} s\n"
+            f"    SEMI JOIN (SELECT {keys} FROM {batches}) b ON {joined}\n) WHERE day IS NOT NULL;"
         )
-    out += [
-        f"MERGE INTO {target} AS t\nUSING (SELECT *, {BATCH} AS _batch_id, {STARTED} AS _updated_at FROM {changes}) AS c\n"
-        f"ON {on}\nWHEN MATCHED THEN UPDATE\nWHEN NOT MATCHED THEN INSERT BY NAME;",
-        f"INSERT OR REPLACE INTO meta.watermarks\nSELECT '{step}', coalesce(max(_batch_id), -1) FROM bronze.{quote(name)};",
-    ]
+    out.append(
+        "-- upsert: a row silver already holds unchanged, or holds in a newer version (an out-of-order\n"
+        "-- arrival), is left alone\n"
+        f"MERGE INTO {target} AS t\nUSING (\n    SELECT *, {BATCH} AS _batch_id, {STARTED} AS _updated_at FROM (\n{select}\n    )\n) AS c\n"
+        f"ON {on}\nWHEN MATCHED AND t._row_hash <> c._row_hash{older} THEN UPDATE\nWHEN NOT MATCHED THEN INSERT BY NAME;"
+    )
+    if partition:
+        out.append(
+            "-- and the partitions they enter\n"
+            f"INSERT INTO meta.affected_partitions\nSELECT DISTINCT '{name}', {BATCH}, {partition} AS day FROM {target}\n"
+            f"WHERE _batch_id = {BATCH} AND {partition} IS NOT NULL;"
+        )
+    out.append(f"INSERT OR REPLACE INTO meta.watermarks\nSELECT '{step}', coalesce(max(_batch_id), -1) FROM bronze.{quote(name)};")
     return "\n".join(out) + "\n"
 
 

@@ -142,6 +142,11 @@ def plan_sources(catalog: Catalog, profiles: list[TableProfile]) -> SourcePlan:
     plans = [_plan_table(p, name, attachments) for p, name in zip(profiles, names, strict=True)]
     plan = SourcePlan(plans, attachments)
     for table in plans:
+        if table.key and not table.key_unique_in_source:
+            plan.notes.append(
+                f"{table.name}: {', '.join(table.key)} repeats in the source; drafts keep one row per key "
+                f"({'the latest by ' + table.loaded_at if table.loaded_at else 'chosen by row hash'})"
+            )
         if not table.key:
             plan.notes.append(
                 f"{table.name}: no key candidate (no unique or id-like column); rows are deduplicated as whole rows "

@@ -258,11 +258,11 @@ def _aggregate(check: Check) -> str:
     return sql if check.kind == "freshness" else f"coalesce({sql}, 0)"  # aggregates over no rows are NULL
 
 
-def _orphans(check: Check, relation: str, relations: Mapping[str, str]) -> str:
+def _orphans(check: Check, relation: str, relations: Mapping[str, str], *, count: bool = False) -> str:
     col, parent = quote(check.column or ""), relations[check.params["table"]]
     key = quote(check.params["column"])
     return (
-        f"SELECT c.* FROM {relation} c WHERE c.{col} IS NOT NULL "
+        f"SELECT {'count(*)' if count else 'c.*'} FROM {relation} c WHERE c.{col} IS NOT NULL "
         f"AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE p.{key} = c.{col})"
     )
 
@@ -285,7 +285,7 @@ def _result(
         fraction = observed / rows if rows else 0.0
         return CheckResult(check, fraction <= check.params["max_null_fraction"], round(fraction, 6))
     if check.kind == "referential_integrity":
-        orphans = conn.execute(f"SELECT count(*) FROM ({_orphans(check, relations[check.table], relations)})").fetchone()[0]
+        orphans = conn.execute(_orphans(check, relations[check.table], relations, count=True)).fetchone()[0]
         return CheckResult(check, orphans == 0, orphans, failing_rows=orphans)
     if check.kind == "freshness":
         if observed is None:
