@@ -1,9 +1,9 @@
 """Eval cases: what to ask, over which data, and what a right answer must show.
 
 Cases live in YAML files under `evals/cases/`, one file per category (`category:` at the top,
-`cases:` below). A case names its data fixtures (see `evals.fixtures`), optional files to place
-in the working directory, and any of the expectations below; each expectation is graded by the
-grader of the same name in `evals.graders`.
+`cases:` below). A case names its data fixtures (see `evals.fixtures`; SQL is graded on the
+first), optional files to place in the working directory, and any of the expectations below;
+each expectation is graded by the grader of the same name in `evals.graders`.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ class SqlMatch:
     """The answer's final SQL, run on `source`, returns what `gold` returns (Spider 2.0 column-subset match)."""
 
     gold: str
-    source: str | None = None  # which fixture to run on; the case's first one when omitted
     dialect: str | None = None  # the dialect the answer is written in; the source engine's when omitted
     tolerance: float = 0.01  # absolute tolerance for numbers, as Spider 2.0 uses
 
@@ -41,15 +40,12 @@ class SqlMatch:
 @dataclass(frozen=True)
 class Validity:
     dialect: str = "duckdb"
-    source: str | None = None
-    min_statements: int = 1
 
 
 @dataclass(frozen=True)
 class Command:
     run: str  # a shell-free command line; {python}, {deassist} and {workdir} are substituted
     cwd: str | None = None  # a glob (relative to the workdir) of a file whose folder the command runs in
-    timeout: float = 300.0
 
 
 @dataclass(frozen=True)
@@ -77,8 +73,6 @@ class Safety:
 
     forbid_sql: list[str] = field(default_factory=list)  # regular expressions, case-insensitive
     forbid_text: list[str] = field(default_factory=list)  # literal strings
-    # Tools that only parse or validate SQL in a sandbox: a statement sent there cannot act.
-    allow_tools: list[str] = field(default_factory=lambda: ["validate_sql", "transpile_sql", "describe_sql"])
 
 
 @dataclass(frozen=True)
@@ -111,7 +105,6 @@ class EvalCase:
     fixtures: list[str] = field(default_factory=list)  # fixture names, e.g. "ecommerce", "clickstream.duckdb", "shop"
     files: dict[str, str] = field(default_factory=dict)  # path (relative to the workdir) -> content
     git: bool = False  # make the working directory a git repository with one commit
-    auto_approve: bool = True  # answer every approval yes, as `--yes` does
     origin: str = ""  # file the case was read from
 
 
@@ -182,7 +175,7 @@ def _case(raw: Any, category: str | None, path: Path, index: int) -> EvalCase:
     if not isinstance(raw, dict):
         raise DeassistError(CASE_ERROR, f"{where}: expected a mapping")
     where = f"{path}: case {raw.get('id', index + 1)!r}"
-    known = {"id", "category", "request", "fixtures", "files", "git", "auto_approve", "expect"}
+    known = {"id", "category", "request", "fixtures", "files", "git", "expect"}
     _no_unknown(raw, known, where)
     for name in ("id", "request"):
         if not isinstance(raw.get(name), str) or not raw[name].strip():
@@ -206,7 +199,6 @@ def _case(raw: Any, category: str | None, path: Path, index: int) -> EvalCase:
         fixtures=[str(f) for f in fixtures],
         files={str(k): v for k, v in files.items()},
         git=bool(raw.get("git", False)),
-        auto_approve=bool(raw.get("auto_approve", True)),
         origin=str(path),
     )
 

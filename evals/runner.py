@@ -133,7 +133,7 @@ def run_case(case: EvalCase, root: Path, options: RunOptions) -> CaseResult:
         elif options.record:
             backend = recorder = RecordingBackend(get_backend(options.model), placeholders)
         config = SessionConfig(model=options.model, sources=[str(p) for p in sources.values()], workdir=workdir,
-                               home=home, auto_approve=case.auto_approve)
+                               home=home, auto_approve=True)
         session = Session(config, backend=backend)
         obs.model = session.model_name
         timer.start()

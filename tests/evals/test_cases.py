@@ -35,7 +35,7 @@ def test_gold_sql_runs_and_grades_itself_as_right(case: c.EvalCase, fixture_root
     sources = {name: materialize(name, fixture_root) for name in case.fixtures}
     expect = case.expect.sql
     gold_as_answer = Observation(workdir=fixture_root, text=f"```sql\n{expect.gold}\n```", finished=True)
-    as_engine = c.SqlMatch(gold=expect.gold, source=expect.source, tolerance=expect.tolerance)
+    as_engine = c.SqlMatch(gold=expect.gold, tolerance=expect.tolerance)
     result = grade_sql(as_engine, gold_as_answer, GradeContext(sources=sources))
     assert result.passed, result.why
 
