@@ -66,19 +66,31 @@ def run_pipeline(context: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
 
 def _describe_write(what: str):  # noqa: ANN202
     def describe(context: ToolContext, arguments: dict[str, Any]) -> tuple[str, str]:
-        target = _target(context, arguments)
+        try:
+            target = _target(context, arguments)
+            _sources(context)
+        except ToolError as exc:  # the call will fail the same way; the request still needs a summary
+            return f"write {what}: {exc}", ""
         replaces = " (the directory exists: files of the same name are replaced)" if target.exists() else ""
-        return f"write {what} to {target}{replaces}", ", ".join(_sources(context))
+        return f"write {what} to {target}{replaces}", _displayed(context)
 
     return describe
 
 
 def _describe_read(context: ToolContext, arguments: dict[str, Any]) -> tuple[str, str]:
-    return "run data-quality checks (read-only scans of the sources)", ", ".join(_sources(context))
+    return "run data-quality checks (read-only scans of the sources)", _displayed(context)
+
+
+def _displayed(context: ToolContext) -> str:
+    """The sources as shown to people (connection strings without their password)."""
+    return ", ".join(sorted({t.source.display for t in context.catalog.tables})) or "no sources"
 
 
 def _describe_run(context: ToolContext, arguments: dict[str, Any]) -> tuple[str, str]:
-    target = _target(context, {"out": required(arguments, "directory")})
+    try:
+        target = _target(context, {"out": required(arguments, "directory")})
+    except ToolError as exc:
+        return f"run a pipeline: {exc}", ""
     return f"run the pipeline in {target} (writes its warehouse.duckdb)", str(target)
 
 

@@ -26,6 +26,7 @@ def test_drafting_tools_write_inside_the_workdir_after_approval(shop_dir: Path, 
     assert "replaced" in tools["draft_pipeline"].describe(context, {"out": "pipe"})[0]
     ran = call_tool(tools["run_pipeline"], context, {"directory": "pipe"})
     assert not ran.is_error and ran.data["changed"] > 0
+    assert "inside the work directory" in tools["draft_dbt_project"].describe(context, {"out": "../elsewhere"})[0]
     outside = call_tool(tools["draft_dbt_project"], context, {"out": "../elsewhere"})
     assert outside.is_error and "inside the work directory" in outside.content
     assert not (tmp_path / "elsewhere").exists()
