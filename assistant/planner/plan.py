@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.planner import commit, design, sources, sql_requests, write
+from assistant.planner import commit, design, draft, sources, sql_requests, write
 from assistant.planner.actions import Action, Reply
 from assistant.planner.conversation import Conversation
 from assistant.planner.sql_requests import given_sql, target_dialect
@@ -18,6 +18,8 @@ def classify(conv: Conversation) -> str:
     text = conv.request.lower()
     if conv.role == "collaborator":
         return "notes"
+    if draft.drafting_tool(text) and sources.has_sources(conv) and not given_sql(conv.request):
+        return "draft"
     if re.search(r"commit message|commit msg|提交訊息|커밋 메시지|커밋 메세지", text):
         return "commit"
     sql = given_sql(conv.request)
@@ -69,6 +71,7 @@ def next_action(conv: Conversation, system: str) -> Action:
         "question": sources.question,
         "commit": commit.commit,
         "design": design.design,
+        "draft": draft.draft,
         "notes": design.notes,
     }.get(kind, other)(conv, system)
 

@@ -19,17 +19,34 @@ def attributed_message(
 
 
 def propose_commit_message(context: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
+    from tools.attribution import load_config
+
     extra = arguments.get("agents") or []
     agents = sorted({*context.agents, *(str(a) for a in extra)})
-    message = attributed_message(
-        str(required(arguments, "type")),
-        arguments.get("scope") or None,
-        str(required(arguments, "description")),
-        agents,
-        arguments.get("body") or None,
-    )
+    type_, scope = str(required(arguments, "type")), arguments.get("scope") or None
+    limit = load_config(_repository(context.workdir)).header_max_length
+    scope, description = fit_header(type_, scope, str(required(arguments, "description")), agents, limit)
+    message = attributed_message(type_, scope, description, agents, arguments.get("body") or None)
     problems = check(context, message)
     return ToolOutput({"message": message, "agents": agents, "problems": problems}, is_error=bool(problems))
+
+
+def fit_header(
+    type_: str, scope: str | None, description: str, agents: list[str], limit: int
+) -> tuple[str | None, str]:
+    """(scope, description) shortened at word boundaries so the header fits `limit`; the agents always stay.
+
+    The scope goes first when even one word of description would not fit beside it.
+    """
+    from tools.attribution.message import format_header
+
+    words = description.split()
+    for candidate in ([scope, None] if scope else [None]):
+        for end in range(len(words), 0, -1):
+            text = " ".join(words[:end]).rstrip(",;:-")
+            if len(format_header(type_, candidate, text, agents)) <= limit:
+                return candidate, text
+    return None, " ".join(words[:1])
 
 
 def check(context: ToolContext, message: str) -> list[dict[str, str]]:

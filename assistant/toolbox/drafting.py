@@ -7,6 +7,7 @@ Files land under the session's work directory and are recorded in the attributio
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -29,25 +30,45 @@ def _target(context: ToolContext, arguments: dict[str, Any]) -> Path:
     return target
 
 
-def _outcome(context: ToolContext, outcome) -> ToolOutput:  # noqa: ANN001 - a tools.drafting.DraftOutcome
+def _outcome(context: ToolContext, outcome, arguments: dict[str, Any]) -> ToolOutput:  # noqa: ANN001 - a DraftOutcome
     root = context.workdir.resolve()
     files = [w.path.relative_to(root).as_posix() for w in outcome.written]
     context.written.extend(files)
-    return ToolOutput({"directory": str(outcome.directory), "files": files, "models": outcome.models, "notes": outcome.notes})
+    data = {"directory": str(outcome.directory), "files": files, "models": outcome.models, "notes": outcome.notes}
+    show = [str(t) for t in arguments.get("show") or []]
+    if show:
+        data["shown"] = _shown(root, files, show)
+    return ToolOutput(data)
+
+
+def _shown(root: Path, files: list[str], tables: list[str]) -> dict[str, str]:
+    """What was drafted for `tables`: the files named for them, and their entries in the YAML files."""
+    named = re.compile(r"(^|_)(" + "|".join(re.escape(t) for t in tables) + r")(_|$)")
+    shown: dict[str, str] = {}
+    for file in files:
+        path = Path(file)
+        text = (root / path).read_text(encoding="utf-8")
+        if path.suffix == ".sql" and named.search(path.stem):
+            shown[file] = text[:SHOWN_CHARS]
+        elif path.suffix == ".yml":
+            entries = [b for b in re.split(r"(?m)^(?=- name: )", text) if b.startswith("- name: ") and named.search(b.split()[2])]
+            if entries:
+                shown[file] = "".join(entries)[:SHOWN_CHARS]
+    return shown
 
 
 def draft_dbt(context: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
     from tools.drafting import draft_dbt_project
 
     outcome = draft_dbt_project(_sources(context), _target(context, arguments), grain=arguments.get("grain"), force=True)
-    return _outcome(context, outcome)
+    return _outcome(context, outcome, arguments)
 
 
 def draft_pipeline(context: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
     from tools.drafting import draft_pipeline_project
 
     outcome = draft_pipeline_project(_sources(context), _target(context, arguments), grain=arguments.get("grain"), force=True)
-    return _outcome(context, outcome)
+    return _outcome(context, outcome, arguments)
 
 
 def check_quality(context: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
@@ -94,6 +115,12 @@ def _describe_run(context: ToolContext, arguments: dict[str, Any]) -> tuple[str,
     return f"run the pipeline in {target} (writes its warehouse.duckdb)", str(target)
 
 
+SHOWN_CHARS = 4000  # per file: enough for a model or a table's tests, never a whole project
+SHOW = {
+    "type": "array",
+    "items": {"type": "string"},
+    "description": "tables whose drafted files (and YAML entries) to return in full",
+}
 OUT = {"type": "string", "description": "output directory, relative to the work directory"}
 GRAIN = {"type": "string", "description": "table whose rows are the fact's grain (default: the most-linked table)"}
 
@@ -104,7 +131,7 @@ TOOLS = [
             "Write a dbt-duckdb project for the session's sources: sources.yml, staging models (snake_case, casts,"
             " deduplicated on the key), marts for a grain with a date dimension, and tests from the profile."
             " Every model is bound in DuckDB before it is written.",
-            {"type": "object", "properties": {"out": OUT, "grain": GRAIN}, "required": ["out"]},
+            {"type": "object", "properties": {"out": OUT, "grain": GRAIN, "show": SHOW}, "required": ["out"]},
         ),
         draft_dbt,
         approval="write_file",
@@ -116,7 +143,7 @@ TOOLS = [
             "Write a medallion pipeline in DuckDB SQL for the session's sources (bronze, silver with MERGE upserts"
             " and quality checks, SCD2 dimensions, gold daily aggregates; incremental by watermark with a"
             " lookback window) and its Airflow DAG. Rehearsed on empty copies of the sources before it is written.",
-            {"type": "object", "properties": {"out": OUT, "grain": GRAIN}, "required": ["out"]},
+            {"type": "object", "properties": {"out": OUT, "grain": GRAIN, "show": SHOW}, "required": ["out"]},
         ),
         draft_pipeline,
         approval="write_file",

@@ -1,0 +1,152 @@
+"""Drafting requests: a dbt project, a medallion pipeline, or data-quality checks, through the drafting tools.
+
+The planner picks the tool from what the request asks to be written or run, reads the grain and the
+tables to show from the words that name catalog tables, and, when the request asks for one, proposes
+the commit message for the files it drafted.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from assistant.planner import write
+from assistant.planner.actions import Action, Call, Reply
+from assistant.planner.conversation import Conversation
+from assistant.planner.sources import has_sources, no_sources, source_tables
+
+VERB = r"\b(draft|generate|create|write|scaffold|make|produce|export|set up|run|show me)\b"
+OUT = {"draft_dbt_project": "dbt_project", "draft_pipeline": "pipeline"}
+SCOPE = {"draft_dbt_project": "dbt", "draft_pipeline": "pipeline", "check_quality": "quality"}
+WHAT = {"draft_dbt_project": "a dbt project", "draft_pipeline": "a medallion pipeline"}
+
+
+def drafting_tool(text: str) -> str | None:
+    """The drafting tool a request asks for, or None: it must ask to make or run something, not to design it."""
+    text = text.lower()
+    if not re.search(VERB, text):
+        return None
+    if re.search(r"\bdbt\b", text):
+        return "draft_dbt_project"
+    if re.search(r"\b(medallion|bronze|airflow|dag)\b|\bpipeline\b", text) and not re.search(r"\bdesign\b", text):
+        return "draft_pipeline"
+    if re.search(r"\b(data[- ]quality|quality)\s+(checks?|tests?)\b", text):
+        return "check_quality"
+    return None
+
+
+def asks_commit(text: str) -> bool:
+    return bool(re.search(r"commit (message|msg)|提交訊息|커밋 메(시|세)지", text.lower()))
+
+
+def _forms(table: str) -> list[str]:
+    """How a table's rows are named in prose: `order_items` -> order items, order item, order_item."""
+    spaced = table.lower().replace("_", " ")
+    singular = re.sub(r"(ies)$", "y", spaced) if spaced.endswith("ies") else re.sub(r"s$", "", spaced)
+    return list(dict.fromkeys([spaced, singular, table.lower(), singular.replace(" ", "_")]))
+
+
+def named_tables(text: str, tables: list[str]) -> list[str]:
+    """The catalog tables the text names (plural or singular, spaces or underscores), longest names first."""
+    lowered = text.lower()
+    found = []
+    for table in sorted(tables, key=len, reverse=True):
+        for form in _forms(table):
+            pattern = rf"\b{re.escape(form)}\b"
+            if re.search(pattern, lowered):
+                found.append(table)
+                lowered = re.sub(pattern, " ", lowered)  # `order items` must not also count as `orders`
+                break
+    return found
+
+
+def grain_table(text: str, tables: list[str]) -> str | None:
+    """The table a request names as the grain: `one row per X` (X follows) or `the X grain` (X precedes)."""
+    lowered = text.lower()
+    after = re.findall(r"(?:one row per|grain of|grain is one) ([a-z_]+(?: [a-z_]+){0,2})", lowered)
+    before = re.findall(r"([a-z_]+(?: [a-z_]+){0,2}) grain\b", lowered)
+    candidates = [" ".join(p.split()[:n]) for p in after for n in (3, 2, 1)]
+    candidates += [" ".join(p.split()[-n:]) for p in before for n in (3, 2, 1)]
+    for phrase in candidates:
+        named = named_tables(phrase, tables)
+        if named:
+            return named[0]
+    return None
+
+
+def draft(conv: Conversation, system: str) -> Action:
+    tool = drafting_tool(conv.request)
+    if tool is None or not has_sources(conv):
+        return no_sources(conv)
+    tables = source_tables(conv)
+    done = conv.last(tool)
+    if done is None:
+        arguments: dict[str, Any] = {}
+        if tool in OUT:
+            arguments["out"] = OUT[tool]
+            grain = grain_table(conv.request, tables)
+            if grain:
+                arguments["grain"] = grain
+            shown = named_tables(conv.request, tables)
+            if shown:
+                arguments["show"] = shown
+        return Call(tool, arguments)
+    if (
+        tool == "draft_pipeline"
+        and not done.is_error
+        and re.search(r"\b(run|runs|execute)\b", conv.request.lower())
+        and conv.last("run_pipeline") is None
+    ):
+        return Call("run_pipeline", {"directory": OUT[tool]})
+    if asks_commit(conv.request) and not done.is_error and conv.last("propose_commit_message") is None:
+        return Call("propose_commit_message", _commit_input(tool, done.output, tables))
+    return Reply(_answer(conv, tool, done))
+
+
+def _commit_input(tool: str, output: Any, tables: list[str]) -> dict[str, str]:
+    over = " and ".join(tables) if len(tables) <= 2 else f"{len(tables)} tables"
+    description = f"record data-quality checks for {over}" if tool == "check_quality" else f"add {WHAT[tool]} for {over}"
+    files = output.get("files", []) if isinstance(output, dict) else []
+    body = "Drafted by deassist's offline planner:\n" + "\n".join(f"- {f}" for f in files) if files else ""
+    return {"type": "feat", "scope": SCOPE[tool], "description": description, **({"body": body} if body else {})}
+
+
+def _answer(conv: Conversation, tool: str, done: Any) -> str:
+    lang = conv.language
+    if done.is_error:
+        return f"{write.heading(lang, 'implementation')}\n\nThe {tool} tool failed: {done.output}\n\n{write.label(lang)}"
+    parts = [write.heading(lang, "quality" if tool == "check_quality" else "implementation")]
+    out = done.output
+    if tool == "check_quality":
+        parts.append(_quality(out, conv))
+    else:
+        parts.append(f"Drafted {WHAT[tool]} in `{out['directory']}`:")
+        parts.append("\n".join(f"- `{f}`" for f in out["files"]))
+        if out.get("models"):
+            label = "Models" if tool == "draft_dbt_project" else "Steps"
+            parts.append(f"{label}: " + ", ".join(f"`{m}`" for m in out["models"]) + ".")
+        parts.extend(f"- {note}" for note in out.get("notes", []))
+        for path, text in (out.get("shown") or {}).items():
+            parts.append(f"`{path}`:\n\n" + write.fence(text, "sql" if path.endswith(".sql") else "yaml"))
+    ran = conv.last("run_pipeline")
+    if ran is not None:
+        if ran.is_error:
+            parts.append(f"Running the pipeline failed: {ran.output}")
+        else:
+            steps = ", ".join(f"{name} ({rows} rows)" for name, rows in ran.output.get("steps", {}).items())
+            parts.append(f"Ran batch {ran.output.get('batch')}: {steps}.")
+    proposed = conv.last("propose_commit_message")
+    if proposed is not None and isinstance(proposed.output, dict) and "message" in proposed.output:
+        parts.append(write.heading(lang, "commit") + "\n\n" + write.fence(proposed.output["message"], "text"))
+    parts.append(write.label(lang))
+    return "\n\n".join(parts)
+
+
+def _quality(report: dict[str, Any], conv: Conversation) -> str:
+    wanted = set(named_tables(conv.request, source_tables(conv)))
+    checks = [c for c in report.get("checks", []) if not wanted or c["table"] in wanted]
+    failing = [c for c in checks if c["status"] == "fail"]
+    summary = f"Ran {len(checks)} checks: {len(failing)} failed."
+    rows = [[c["name"], c["kind"], c["severity"], c["status"], c.get("failing_rows")] for c in failing or checks]
+    table = write.markdown_table(["check", "kind", "severity", "status", "failing rows"], rows, limit=40)
+    return f"{summary}\n\n{table}"
