@@ -18,6 +18,12 @@ from assistant.planner.sources import has_sources, no_sources, source_tables
 VERB = r"\b(draft|generate|create|write|scaffold|make|produce|export|set up|run|show me)\b"
 OUT = {"draft_dbt_project": "dbt_project", "draft_pipeline": "pipeline"}
 SCOPE = {"draft_dbt_project": "dbt", "draft_pipeline": "pipeline", "check_quality": "quality"}
+PARTS = {  # drafted parts a request can ask to see, by the words that name them
+    "dags": r"\b(dags?|airflow)\b",
+    "scd2": r"\bscd ?2?\b|slowly changing",
+    "sources": r"\bsources(\.yml)?\b|\bfreshness\b",
+}
+FENCE = {"sql": "sql", "yml": "yaml", "py": "python", "json": "json"}
 WHAT = {"draft_dbt_project": "a dbt project", "draft_pipeline": "a medallion pipeline"}
 
 
@@ -88,6 +94,7 @@ def draft(conv: Conversation, system: str) -> Action:
             if grain:
                 arguments["grain"] = grain
             shown = named_tables(conv.request, tables)
+            shown += [part for part, words in PARTS.items() if re.search(words, conv.request.lower())]
             if shown:
                 arguments["show"] = shown
         return Call(tool, arguments)
@@ -127,7 +134,7 @@ def _answer(conv: Conversation, tool: str, done: Any) -> str:
             parts.append(f"{label}: " + ", ".join(f"`{m}`" for m in out["models"]) + ".")
         parts.extend(f"- {note}" for note in out.get("notes", []))
         for path, text in (out.get("shown") or {}).items():
-            parts.append(f"`{path}`:\n\n" + write.fence(text, "sql" if path.endswith(".sql") else "yaml"))
+            parts.append(f"`{path}`:\n\n" + write.fence(text, FENCE.get(path.rsplit(".", 1)[-1], "text")))
     ran = conv.last("run_pipeline")
     if ran is not None:
         if ran.is_error:

@@ -47,8 +47,26 @@ def given_sql(request: str) -> str | None:
         return fenced.group(1).strip()
     found = SQL_START.search(request)
     if found and re.search(r"(?i)\b(from|table|view|values|set)\b", found.group(0)):
-        return found.group(0).strip().rstrip(".")
+        candidate = found.group(0).strip().rstrip(".")
+        return candidate if _written_as_sql(candidate) else None
     return None
+
+
+def _written_as_sql(text: str) -> bool:
+    """Unfenced text is SQL when it parses, or when its first keyword is in capitals (broken SQL, not prose).
+
+    Prose such as "with a fact table at the order grain" or "select from the source" is neither.
+    """
+    if text.split()[0].isupper():
+        return True
+    import sqlglot
+    from sqlglot.errors import SqlglotError
+
+    try:
+        sqlglot.parse_one(text)
+    except SqlglotError:
+        return False
+    return True
 
 
 def target_dialect(text: str, sql: str) -> str | None:

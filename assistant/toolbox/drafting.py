@@ -37,18 +37,20 @@ def _outcome(context: ToolContext, outcome, arguments: dict[str, Any]) -> ToolOu
     data = {"directory": str(outcome.directory), "files": files, "models": outcome.models, "notes": outcome.notes}
     show = [str(t) for t in arguments.get("show") or []]
     if show:
-        data["shown"] = _shown(root, files, show)
+        data["shown"] = _shown(root, outcome.directory.resolve(), files, show)
     return ToolOutput(data)
 
 
-def _shown(root: Path, files: list[str], tables: list[str]) -> dict[str, str]:
-    """What was drafted for `tables`: the files named for them, and their entries in the YAML files."""
-    named = re.compile(r"(^|_)(" + "|".join(re.escape(t) for t in tables) + r")(_|$)")
+def _shown(root: Path, directory: Path, files: list[str], names: list[str]) -> dict[str, str]:
+    """The drafted files named for `names` (tables, or parts such as dags, scd2, sources), and the YAML
+    entries of the named tables, each cut at SHOWN_CHARS."""
+    named = re.compile(r"(^|[/_])(" + "|".join(re.escape(n) for n in names) + r")s?([/_.]|$)")
     shown: dict[str, str] = {}
     for file in files:
-        path = Path(file)
-        text = (root / path).read_text(encoding="utf-8")
-        if path.suffix == ".sql" and named.search(path.stem):
+        path = root / file
+        inside = path.relative_to(directory).as_posix()
+        text = path.read_text(encoding="utf-8")
+        if named.search(inside):
             shown[file] = text[:SHOWN_CHARS]
         elif path.suffix == ".yml":
             entries = [b for b in re.split(r"(?m)^(?=- name: )", text) if b.startswith("- name: ") and named.search(b.split()[2])]
@@ -119,7 +121,7 @@ SHOWN_CHARS = 4000  # per file: enough for a model or a table's tests, never a w
 SHOW = {
     "type": "array",
     "items": {"type": "string"},
-    "description": "tables whose drafted files (and YAML entries) to return in full",
+    "description": "tables (or parts: dags, scd2, sources) whose drafted files and YAML entries to return",
 }
 OUT = {"type": "string", "description": "output directory, relative to the work directory"}
 GRAIN = {"type": "string", "description": "table whose rows are the fact's grain (default: the most-linked table)"}

@@ -92,3 +92,17 @@ def test_drafting_without_approval_does_not_write(ask, library: Path, tmp_path: 
     answer = final(ask("Scaffold dbt models for these files", [library], workdir=work))
     assert not list(work.glob("**/dbt_project.yml"))
     assert "declined" in answer.text
+
+
+def test_prose_that_starts_like_sql_is_not_taken_for_sql() -> None:
+    from assistant.planner.sql_requests import given_sql
+
+    assert given_sql("Draft models with a mart at the member grain (one row per member), and a date table") is None
+    assert given_sql("a staging model that must select from the raw layer with the ref() macro") is None
+    assert given_sql("Is this right? SELECT titel FROM books") == "SELECT titel FROM books"
+    assert given_sql("check select genre, count(*) from books group by genre") == "select genre, count(*) from books group by genre"
+
+
+def test_a_drafted_part_the_request_names_is_shown(ask, library: Path) -> None:
+    answer = final(ask("Write an Airflow DAG that loads these files through bronze and silver", [library], auto_approve=True))
+    assert "dags/" in answer.text and "```python" in answer.text and "@dag" in answer.text
