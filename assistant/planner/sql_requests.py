@@ -123,8 +123,13 @@ def validation_loop(
     current = last.input["sql"]
     fixes = [s.input["sql"] for s in checks[1:]]
     if report and not report.get("valid") and len(checks) <= MAX_SQL_REPAIRS:
+        tried = [c.input["sql"] for c in checks]
         repaired = repair(current, report.get("diagnostics", []), _names(conv))
-        if repaired and repaired not in [c.input["sql"] for c in checks]:
+        if not repaired or repaired in tried:
+            from assistant.planner.sql_repair import schema_columns, structural_repair
+
+            repaired = structural_repair(current, schema_columns(conv.sources), dialect or conv.dialect)
+        if repaired and repaired not in tried:
             return Call("validate_sql", {"sql": repaired, **({"dialect": dialect} if dialect else {})})
     return current, report, fixes
 
