@@ -24,7 +24,7 @@ def classify(conv: Conversation) -> str:
         return "commit"
     sql = given_sql(conv.request)
     if sql:
-        if re.search(r"\b(transpile|translate|convert|port|rewrite)\b|轉譯|轉換|변환", text) and target_dialect(
+        if re.search(r"\b(transpile|translate|convert|port|rewrite|work in|run (?:in|on)|mov(?:e|ing))\b|轉譯|轉換|변환", text) and target_dialect(
             text, sql
         ):
             return "transpile"

@@ -22,6 +22,9 @@ DIALECTS = {
     "spark": "spark",
     "databricks": "databricks",
     "tsql": "tsql",
+    "t-sql": "tsql",
+    "transact-sql": "tsql",
+    "mssql": "tsql",
     "sql server": "tsql",
     "oracle": "oracle",
     "trino": "trino",
@@ -69,21 +72,30 @@ def _written_as_sql(text: str) -> bool:
     return True
 
 
+NAMES = "|".join(re.escape(k) for k in sorted(DIALECTS, key=len, reverse=True))
+
+
 def target_dialect(text: str, sql: str) -> str | None:
+    """The dialect the request asks for: `to X`, `into X`, `in (the) X (dialect)`, `for X`, `on X`."""
     outside = text.replace(sql.lower(), " ")
-    found = re.search(r"\b(?:to|into|for|in)\s+(" + "|".join(re.escape(k) for k in DIALECTS) + r")\b", outside)
+    found = re.search(r"\b(?:to|into|for|in|on)\s+(?:the\s+)?(" + NAMES + r")\b", outside)
     return DIALECTS[found.group(1)] if found else None
 
 
 def _source_dialect(text: str, sql: str, default: str) -> str:
+    """`from X`, else the first dialect the request names that is not the target."""
     outside = text.replace(sql.lower(), " ")
-    found = re.search(r"\bfrom\s+(" + "|".join(re.escape(k) for k in DIALECTS) + r")\b", outside)
-    return DIALECTS[found.group(1)] if found else default
+    found = re.search(r"\bfrom\s+(" + NAMES + r")\b", outside)
+    if found:
+        return DIALECTS[found.group(1)]
+    target = target_dialect(text, sql)
+    named = [DIALECTS[m.group(1)] for m in re.finditer(r"(?<![\w-])(" + NAMES + r")\b", outside)]
+    return next((d for d in named if d != target), default)
 
 
 def _named_dialect(text: str, sql: str) -> str | None:
     outside = text.replace(sql.lower(), " ")
-    found = re.search(r"\b(" + "|".join(re.escape(k) for k in DIALECTS) + r")\b", outside)
+    found = re.search(r"(?<![\w-])(" + NAMES + r")\b", outside)
     return DIALECTS[found.group(1)] if found else None
 
 
@@ -181,6 +193,9 @@ def transpile(conv: Conversation, system: str) -> Action:
     source = _source_dialect(text, sql, "duckdb")
     done = conv.last("transpile_sql")
     if done is None:
+        from assistant.planner.sql_repair import expand_group_by_all
+
+        sql = expand_group_by_all(sql, source, target) or sql
         return Call("transpile_sql", {"sql": sql, "from_dialect": source, "to_dialect": target})
     lang = conv.language
     parts = [write.heading(lang, "transpiled")]

@@ -73,3 +73,33 @@ def test_a_repaired_query_is_validated_and_returned_through_the_graph(ask, fleet
     answer = final(ask(request, [fleet], auto_approve=True))
     assert answer.validated_sql == ["SELECT make, COUNT(*) AS n FROM vehicles WHERE fuel = 'diesel' GROUP BY make"]
     assert "Repaired" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("request_text", "source", "target"),
+    [
+        ("Rewrite this Transact-SQL for the SQLite dialect", "tsql", "sqlite"),
+        ("Our MySQL report has to run on DuckDB", "mysql", "duckdb"),
+        ("Please make this Snowflake statement work in PostgreSQL", "snowflake", "postgres"),
+        ("Translate from BigQuery into MySQL", "bigquery", "mysql"),
+    ],
+)
+def test_source_and_target_dialects_are_read_from_the_request(request_text: str, source: str, target: str) -> None:
+    from assistant.planner.sql_requests import _source_dialect, target_dialect
+
+    text = request_text.lower()
+    assert (target_dialect(text, "select 1"), _source_dialect(text, "select 1", "duckdb")) == (target, source)
+
+
+def test_group_by_all_is_spelled_out_for_a_target_without_it() -> None:
+    from assistant.planner.sql_repair import expand_group_by_all
+
+    sql = "SELECT depot, upper(make) AS m, SUM(km) FROM trips GROUP BY ALL"
+    assert expand_group_by_all(sql, "duckdb", "sqlite") == "SELECT depot, UPPER(make) AS m, SUM(km) FROM trips GROUP BY depot, UPPER(make)"
+    assert expand_group_by_all(sql, "duckdb", "snowflake") is None
+
+
+def test_a_query_is_transpiled_from_the_dialect_the_request_names(ask, fleet: Path) -> None:
+    request = "Make this T-SQL work in DuckDB:\n\n```sql\nSELECT TOP 2 make, ISNULL(fuel, '-') AS fuel FROM vehicles ORDER BY make\n```"
+    answer = final(ask(request, [fleet], auto_approve=True))
+    assert "From tsql to duckdb" in answer.text and "COALESCE(fuel, '-')" in answer.text and "LIMIT 2" in answer.text
