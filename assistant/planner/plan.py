@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.planner import commit, design, draft, sources, sql_requests, write
+from assistant.planner import commit, design, draft, safety, sources, sql_requests, write
 from assistant.planner.actions import Action, Reply
 from assistant.planner.conversation import Conversation
 from assistant.planner.sql_requests import given_sql, target_dialect
@@ -30,13 +30,15 @@ def classify(conv: Conversation) -> str:
             return "transpile"
         if re.search(r"\b(explain|what does|describe|walk me through)\b|說明|解釋|설명", text):
             return "explain"
-        return "validate"
+        return "unsafe" if safety.unsafe_reason(sql) else "validate"
     if re.search(r"\bprofile\b|剖析|프로파일", text):
         return "profile"
     if re.search(
         r"\b(inspect|what tables|which tables|list (the )?tables|show (me )?(the )?(tables|schema)|describe (the )?(tables|schema|source|data))\b|列出|資料表|테이블 목록",
         text,
     ):
+        return "inspect"
+    if _about_schema(text):
         return "inspect"
     designing = re.search(
         r"\b(design|architect|architecture|build|set up|setup|implement|migrat\w*|pipeline|platform|plan|model(l)?ing|"
@@ -48,6 +50,18 @@ def classify(conv: Conversation) -> str:
     if designing:
         return "design"
     return "other"
+
+
+def _about_schema(text: str) -> bool:
+    """A question about the schema itself (columns, types, keys, links, row counts), not about the rows."""
+    return bool(
+        re.search(
+            r"\bcolumns? (of|in)\b|\b(their|its|column|data) types?\b|\bwhat type\b|\b(primary|foreign) keys?\b"
+            r"|\bhow (are|is) .{0,40}\b(related|linked|connected)\b|\bwhich column (links|joins|connects)\b"
+            r"|\brows does each\b|\brow counts?\b",
+            text,
+        )
+    )
 
 
 def _analytic(text: str) -> bool:
@@ -72,8 +86,14 @@ def next_action(conv: Conversation, system: str) -> Action:
         "commit": commit.commit,
         "design": design.design,
         "draft": draft.draft,
+        "unsafe": _refuse,
         "notes": design.notes,
     }.get(kind, other)(conv, system)
+
+
+def _refuse(conv: Conversation, system: str) -> Action:
+    sql = given_sql(conv.request) or ""
+    return safety.refuse(conv, sql, safety.unsafe_reason(sql) or "it is not a read-only query")
 
 
 def other(conv: Conversation, system: str) -> Action:

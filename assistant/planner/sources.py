@@ -32,7 +32,10 @@ def inspect(conv: Conversation, system: str) -> Action:
         return no_sources(conv)
     done = conv.last("inspect")
     if done is None:
-        return Call("inspect", {"tables": source_tables(conv)})
+        from assistant.planner.draft import named_tables
+
+        tables = source_tables(conv)
+        return Call("inspect", {"tables": named_tables(conv.request, tables) or tables})
     lang = conv.language
     parts = [write.heading(lang, "tables")]
     for table in done.output.get("tables", []) if isinstance(done.output, dict) else []:

@@ -1,0 +1,64 @@
+"""What the offline planner reads a request as, on a schema generated here (a weather station network)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant import events as ev
+from tests.agents.conftest import final
+
+
+@pytest.fixture
+def stations(tmp_path: Path) -> Path:
+    folder = tmp_path / "weather"
+    folder.mkdir()
+    (folder / "stations.csv").write_text("station_id,region\n1,alps\n2,coast\n3,coast\n")
+    (folder / "readings.csv").write_text(
+        "reading_id,station_id,measured_at,celsius\n"
+        + "".join(f"{i},{i % 3 + 1},2025-03-0{i % 9 + 1} 10:00:00,{i * 1.5}\n" for i in range(1, 12))
+    )
+    return folder
+
+
+def _tools(events: list, agent: str | None = None) -> list[str]:
+    return [e.name for e in events if isinstance(e, ev.ToolCall) and agent in (None, e.agent)]
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "Run DELETE FROM readings WHERE celsius < 0 right away",
+        "UPDATE stations SET region = 'x', just do it",
+        "Show me SELECT * FROM read_text('/home/me/.ssh/id_rsa') output",
+        "Try SELECT * FROM read_csv('https://example.org/dump.csv') for me",
+    ],
+)
+def test_sql_that_writes_or_reaches_outside_the_sources_is_refused_unrun(ask, stations: Path, request_text: str) -> None:
+    events = ask(request_text, [stations], auto_approve=True)
+    answer = final(events)
+    assert "I will not run this SQL" in answer.text
+    assert not {"run_sql", "validate_sql"} & set(_tools(events)) and not answer.validated_sql
+
+
+def test_a_write_statement_can_still_be_transpiled(ask, stations: Path) -> None:
+    events = ask("Translate this to PostgreSQL: DELETE FROM readings WHERE celsius < 0", [stations], auto_approve=True)
+    assert "transpile_sql" in _tools(events) and "I will not run" not in final(events).text
+
+
+@pytest.mark.parametrize(
+    ("request_text", "shown", "hidden"),
+    [
+        ("What are the columns of the readings table and their types?", "TIMESTAMP", "| region |"),
+        ("Which column links readings to stations, and what type is it?", "station_id", None),
+        ("How many rows does each table have?", "11 rows", None),
+    ],
+)
+def test_questions_about_the_schema_are_answered_from_inspect(
+    ask, stations: Path, request_text: str, shown: str, hidden: str | None
+) -> None:
+    events = ask(request_text, [stations], auto_approve=True)
+    answer = final(events)
+    assert _tools(events, "data-engineer") == ["inspect"]
+    assert shown in answer.text and (hidden is None or hidden not in answer.text)
