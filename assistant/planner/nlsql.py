@@ -115,10 +115,24 @@ def _aggregate(question: str) -> str | None:
     return min(hits)[1] if hits else "count"
 
 
+NUMBER_WORDS = {
+    w: n
+    for n, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
+        " seventeen eighteen nineteen twenty".split()
+    )
+}
+
+
+def _digits(text: str) -> str:
+    """Number words as digits ("top five" -> "top 5"), so a limit reads the same either way."""
+    return re.sub(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", lambda m: str(NUMBER_WORDS[m.group(1)]), text)
+
+
 def _limit(question: str) -> int | None:
     found = re.search(
         r"\b(?:top|first|best|biggest|largest|which|what)\s+(\d+)\b|\b(\d+)\s+(?:top|best|biggest|largest|most)\b",
-        question.lower(),
+        _digits(question.lower()),
     )
     if found:
         return int(found.group(1) or found.group(2))
