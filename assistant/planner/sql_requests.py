@@ -42,6 +42,7 @@ FENCED = re.compile(r"```[a-zA-Z]*\n(.*?)```", re.DOTALL)
 
 
 MAX_SQL_REPAIRS = 3
+MAX_SQL_WORDS = 80  # unfenced SQL longer than this is taken whole
 
 
 def given_sql(request: str) -> str | None:
@@ -50,26 +51,45 @@ def given_sql(request: str) -> str | None:
         return fenced.group(1).strip()
     found = SQL_START.search(request)
     if found and re.search(r"(?i)\b(from|table|view|values|set)\b", found.group(0)):
-        candidate = found.group(0).strip().rstrip(".")
-        return candidate if _written_as_sql(candidate) else None
+        return _statement(found.group(0).strip().rstrip("."))
     return None
 
 
-def _written_as_sql(text: str) -> bool:
-    """Unfenced text is SQL when it parses, or when its first keyword is in capitals (broken SQL, not prose).
+def _statement(text: str) -> str | None:
+    """The SQL at the start of unfenced text: the longest run of words that parses, without trailing prose.
 
-    Prose such as "with a fact table at the order grain" or "select from the source" is neither.
+    Text whose keyword is in capitals and that never parses is broken SQL to repair; lower-case text
+    that never parses ("with a fact table at the order grain") is prose.
     """
-    if text.split()[0].isupper():
-        return True
+    words = text.split(" ")
+    for end in range(min(len(words), MAX_SQL_WORDS), 1, -1):
+        candidate = " ".join(words[:end]).rstrip(",;")
+        if _parses(candidate):
+            return candidate
+    return text if words[0].isupper() and words[0] != "CREATE" else None
+
+
+def _parses(text: str) -> bool:
+    import logging
+
     import sqlglot
+    from sqlglot import exp
     from sqlglot.errors import SqlglotError
 
+    log = logging.getLogger("sqlglot")
+    level = log.level
+    log.setLevel(logging.ERROR)  # its "falling back to a Command" warning is about prose here, not the user's SQL
     try:
-        sqlglot.parse_one(text)
+        tree = sqlglot.parse_one(text)
     except SqlglotError:
         return False
-    return True
+    finally:
+        log.setLevel(level)
+    if isinstance(tree, exp.Create):  # `CREATE TABLE statements ...` in a sentence defines nothing
+        return isinstance(tree.this, exp.Schema) or tree.expression is not None
+    if isinstance(tree, exp.Select) and not tree.expressions:  # "select from the source": prose
+        return False
+    return not isinstance(tree, exp.Command)
 
 
 NAMES = "|".join(re.escape(k) for k in sorted(DIALECTS, key=len, reverse=True))

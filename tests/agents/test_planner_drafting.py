@@ -106,3 +106,10 @@ def test_prose_that_starts_like_sql_is_not_taken_for_sql() -> None:
 def test_a_drafted_part_the_request_names_is_shown(ask, library: Path) -> None:
     answer = final(ask("Write an Airflow DAG that loads these files through bronze and silver", [library], auto_approve=True))
     assert "dags/" in answer.text and "```python" in answer.text and "@dag" in answer.text
+
+
+def test_unfenced_sql_stops_where_the_prose_starts() -> None:
+    from assistant.planner.sql_requests import given_sql
+
+    assert given_sql("Please run UPDATE books SET genre = 'x' on the server tonight.") == "UPDATE books SET genre = 'x'"
+    assert given_sql("Write CREATE TABLE statements for the MySQL dialect, keys included") is None
