@@ -66,7 +66,10 @@ def profile(conv: Conversation, system: str) -> Action:
         return no_sources(conv)
     done = conv.last("profile")
     if done is None:
-        return Call("profile", {"tables": source_tables(conv)})
+        from assistant.planner.draft import named_tables
+
+        tables = source_tables(conv)
+        return Call("profile", {"tables": named_tables(conv.request, tables) or tables})
     lang = conv.language
     parts = [write.heading(lang, "profile")]
     if done.is_error:
@@ -75,6 +78,20 @@ def profile(conv: Conversation, system: str) -> Action:
         parts.extend(_profile_facts(done.output))
     parts.append(write.label(lang))
     return Reply("\n\n".join(parts))
+
+
+def _broken_keys(table: dict[str, Any]) -> list[dict[str, Any]]:
+    """Columns named like the table's identifier (`order_id` in orders, or `id`) with repeated values."""
+    name = table["name"].lower()
+    stem = name[:-3] + "y" if name.endswith("ies") else name.rstrip("s")
+    return [
+        c
+        for c in table["profile"]["columns"]
+        if c["name"].lower() in {f"{stem}_id", "id"}
+        and c["null_fraction"] == 0
+        and c["distinct"] is not None
+        and 0 < c["distinct"] < table["row_count"]
+    ]
 
 
 def _profile_facts(output: Any) -> list[str]:
@@ -100,6 +117,10 @@ def _profile_facts(output: Any) -> list[str]:
                 f"- {', '.join(fk['columns'])} -> {fk['references']['table']}.{', '.join(fk['references']['columns'])}"
                 f" ({fk['inclusion']:.0%} of values found{', declared' if fk['declared'] else ', not declared'})"
             )
+        for c in _broken_keys(table):
+            dupes = table["row_count"] - c["distinct"]
+            lines.append(f"- {c['name']} looks like the key but is not unique: {c['distinct']} distinct values"
+                         f" in {table['row_count']} rows ({dupes} duplicate rows)")
         if profile.get("duplicate_rows"):
             lines.append(f"- duplicate rows: {profile['duplicate_rows']}")
         facts.append("\n".join(lines))

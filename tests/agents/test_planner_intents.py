@@ -75,3 +75,11 @@ def test_a_limit_written_in_words_reads_like_digits() -> None:
 def test_top_n_in_words_limits_the_answer(ask, stations: Path) -> None:
     answer = final(ask("What are the top two regions by number of stations?", [stations], auto_approve=True))
     assert answer.validated_sql and "LIMIT 2" in answer.validated_sql[-1]
+
+
+def test_a_profile_names_a_key_that_is_not_unique_for_the_table_asked(ask, stations: Path) -> None:
+    readings = stations / "readings.csv"
+    readings.write_text(readings.read_text() + "3,2,2025-03-09 10:00:00,4.5\n3,2,2025-03-09 10:00:00,4.5\n")
+    answer = final(ask("Profile the readings and tell me if any column should be unique", [stations], auto_approve=True))
+    assert "reading_id looks like the key but is not unique: 11 distinct values in 13 rows (2 duplicate rows)" in answer.text
+    assert "**stations**" not in answer.text  # only the table asked about is profiled
