@@ -356,6 +356,10 @@ def plan_query(
         steps.append(f"kept the {subject} with no row in {other} ({other}.{other_column} = {subject}.{column})")
         used.update({*words(other), *words(negated or ""), "never", "without"})
     steps.extend(f"kept {t}.{c} = '{v}' (a value found in the data)" for t, c, v in filters)
+    for column, phrase in [] if anti else _missing(lowered, subject_info):
+        conditions.append(f"{ref(subject, column)} IS NULL")
+        steps.append(f"kept the {subject} with no {column} ({column} IS NULL)")
+        used.update(phrase)
     if year and dated:
         conditions.append(f"{_date_part('year', ref(*dated), dialect)} = {year.group(1)}")
         steps.append(f"kept {year.group(1)} by {dated[0]}.{dated[1]}")
@@ -462,6 +466,21 @@ def _numeric_named(table: TableInfo, phrase: list[str]) -> str | None:
         if parts and table.numeric(column) and all(any(related(p, w) for w in phrase) for p in parts):
             return column
     return None
+
+
+def _missing(lowered: str, table: TableInfo) -> list[tuple[str, list[str]]]:
+    """(column, the words naming it) for "no X", "without an X", "missing X", "lacking X": X IS NULL."""
+    found = []
+    for phrase in re.findall(r"\b(?:no|without|missing|lacking|lacks?)\s+(?:an?\s+|any\s+)?([a-z_]+(?:\s+[a-z_]+)?)", lowered):
+        said = phrase.split()
+        for column, _ in table.columns:
+            parts = words(column)
+            if related(said[0], column.lower()) or (parts and related(said[0], parts[0]) and all(
+                any(related(p, w) for w in said) for p in parts if p != "id"
+            )):
+                found.append((column, said))
+                break
+    return found
 
 
 def _negated(lowered: str, names: list[str], subject: str | None) -> str | None:

@@ -83,3 +83,12 @@ def test_a_profile_names_a_key_that_is_not_unique_for_the_table_asked(ask, stati
     answer = final(ask("Profile the readings and tell me if any column should be unique", [stations], auto_approve=True))
     assert "reading_id looks like the key but is not unique: 11 distinct values in 13 rows (2 duplicate rows)" in answer.text
     assert "**stations**" not in answer.text  # only the table asked about is profiled
+
+
+def test_no_x_counts_the_rows_where_the_column_is_null(ask, tmp_path: Path) -> None:
+    folder = tmp_path / "crm"
+    folder.mkdir()
+    (folder / "contacts.csv").write_text("contact_id,phone_number,city\n1,555-1,oslo\n2,,oslo\n3,,bergen\n4,555-4,\n")
+    answer = final(ask("How many contacts have no phone number?", [folder], auto_approve=True))
+    assert " ".join(answer.validated_sql[0].split()) == "SELECT COUNT(*) AS contact_count FROM contacts WHERE phone_number IS NULL"
+    assert "contact_count = 2" in answer.text
