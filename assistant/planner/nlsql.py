@@ -258,6 +258,18 @@ def plan_query(
                 used.add(word)
                 break
 
+    at_least = _at_least(lowered, tables, subject, _join_graph(tables)) if agg == "count" and not group else None
+    if at_least and not measure and not period:
+        other, column, op, n = at_least
+        inner = [f"{c} = '{v.replace(chr(39), chr(39) * 2)}'" for t, c, v in filters if t == other]
+        where = f" WHERE {' AND '.join(inner)}" if inner else ""
+        sql = (
+            f"SELECT COUNT(*) AS {singular(subject.lower())}_count\nFROM (\n  SELECT {column} FROM {other}{where}"
+            f"\n  GROUP BY {column}\n  HAVING COUNT(*) {op} {n}\n) AS qualifying"
+        )
+        steps += [f"counted the {other} per {column}", f"kept the {subject} with COUNT(*) {op} {n} {other}"]
+        return Query(sql, steps, [])
+
     needed = [
         subject,
         *([measure[0]] if measure else []),
@@ -466,6 +478,24 @@ def _numeric_named(table: TableInfo, phrase: list[str]) -> str | None:
         if parts and table.numeric(column) and all(any(related(p, w) for w in phrase) for p in parts):
             return column
     return None
+
+
+THRESHOLDS = {"at least": ">=", "more than": ">", "over": ">", "no fewer than": ">="}
+
+
+def _at_least(
+    lowered: str, tables: dict[str, TableInfo], subject: str, edges: dict[str, list[tuple[str, str, str]]]
+) -> tuple[str, str, str, int] | None:
+    """(other table, its key to the subject, operator, n) for "subjects with at least n others"."""
+    found = re.search(r"\b(" + "|".join(THRESHOLDS) + r")\s+(\d+)\s+([a-z_]+)", _digits(lowered))
+    if not found:
+        return None
+    named = _mentions(found.group(3), list(tables))
+    other = named[0][1] if named else None
+    edge = next((e for e in edges.get(subject, []) if e[0] == other), None)
+    if other is None or other == subject or edge is None:
+        return None
+    return other, edge[2], THRESHOLDS[found.group(1)], int(found.group(2))
 
 
 def _missing(lowered: str, table: TableInfo) -> list[tuple[str, list[str]]]:

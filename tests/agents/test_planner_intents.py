@@ -92,3 +92,9 @@ def test_no_x_counts_the_rows_where_the_column_is_null(ask, tmp_path: Path) -> N
     answer = final(ask("How many contacts have no phone number?", [folder], auto_approve=True))
     assert " ".join(answer.validated_sql[0].split()) == "SELECT COUNT(*) AS contact_count FROM contacts WHERE phone_number IS NULL"
     assert "contact_count = 2" in answer.text
+
+
+def test_at_least_n_related_rows_counts_the_qualifying_subjects(ask, stations: Path) -> None:
+    # readings per station: station 1 -> 3, station 2 -> 4, station 3 -> 4 (i % 3 + 1 for i in 1..11)
+    answer = final(ask("How many stations have more than three readings?", [stations], auto_approve=True))
+    assert "HAVING COUNT(*) > 3" in answer.validated_sql[0] and "station_count = 2" in answer.text
