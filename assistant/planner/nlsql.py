@@ -202,6 +202,9 @@ def plan_query(
     agg = _aggregate(question)
     limit = _limit(question)
     lowered = question.lower()
+    distribution = re.search(DISTRIBUTION, lowered) is not None
+    if distribution and agg is None:
+        agg = "count"
     asked = tokens(question)
 
     subject = table_hits[0][1] if table_hits else None
@@ -224,8 +227,11 @@ def plan_query(
         return None
 
     group: tuple[str, str] | None = None
+    if distribution and column_hits:  # "what values does status take": a count per value (of a non-key column)
+        named = [h for h in column_hits if not re.search(r"(^|_)id$", h[2].lower())] or column_hits
+        group = (min(named)[1], min(named)[2])
     by = re.search(r"\b(?:by|per|for each|each|grouped by)\s+(?:the\s+)?([a-z_ ]+)", lowered)
-    if by:
+    if by and group is None:
         group = _group_column(tokens(by.group(1))[:2], tables, column_hits, measure, agg)
     which = re.search(r"\b(?:which|what)\s+(?:\d+\s+)?([a-z_]+)", lowered)
     if (
@@ -397,6 +403,7 @@ def plan_query(
         w
         for w in asked
         if w not in used
+        and w not in NUMBER_WORDS
         and w not in MONEY_WORDS
         and w not in QUESTION_WORDS
         and not any(related(w, k.split()[0]) for keys in AGGREGATES.values() for k in keys)
@@ -480,6 +487,7 @@ def _numeric_named(table: TableInfo, phrase: list[str]) -> str | None:
     return None
 
 
+DISTRIBUTION = r"\b(what|which) values\b|\bhow often\b|\bdistribution\b|\bfrequenc(y|ies)\b"
 THRESHOLDS = {"at least": ">=", "more than": ">", "over": ">", "no fewer than": ">="}
 
 

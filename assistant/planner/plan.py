@@ -68,7 +68,7 @@ def _analytic(text: str) -> bool:
     return bool(
         re.search(
             r"\b(how many|how much|count|number of|total|sum|average|avg|mean|top \d*|most|least|highest|lowest|which|who|"
-            r"per|by|list|show)\b",
+            r"per|by|list|show|how often|what values|distribution|frequency)\b",
             text,
         )
     )

@@ -98,3 +98,10 @@ def test_at_least_n_related_rows_counts_the_qualifying_subjects(ask, stations: P
     # readings per station: station 1 -> 3, station 2 -> 4, station 3 -> 4 (i % 3 + 1 for i in 1..11)
     answer = final(ask("How many stations have more than three readings?", [stations], auto_approve=True))
     assert "HAVING COUNT(*) > 3" in answer.validated_sql[0] and "station_count = 2" in answer.text
+
+
+def test_what_values_a_column_takes_is_a_count_per_value(ask, stations: Path) -> None:
+    answer = final(ask("Which values does stations.region take, and how often?", [stations], auto_approve=True))
+    sql = " ".join(answer.validated_sql[0].split())
+    assert sql.startswith("SELECT region, COUNT(*) AS station_count FROM stations GROUP BY region")
+    assert "| coast | 2 |" in answer.text and "| alps | 1 |" in answer.text
