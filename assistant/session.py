@@ -20,6 +20,7 @@ from assistant import events
 from assistant.language import detect_language
 from tools.catalog.model import Catalog
 from tools.errors import DeassistError
+from tools.sql.run import ENGINE_DIALECT
 
 if TYPE_CHECKING:
     from assistant.backends.base import ModelBackend
@@ -28,7 +29,6 @@ SESSIONS_FILE = "sessions.sqlite"
 # Checkpoints are written when a run pauses (an approval) or ends, not after every step: a turn is
 # short, and a checkpoint per step costs more than the rest of an offline answer.
 DURABILITY = "exit"
-ENGINE_DIALECT = {"files": "duckdb", "duckdb": "duckdb", "ddl": "duckdb", "sqlite": "sqlite", "postgres": "postgres"}
 
 
 @dataclass
@@ -96,10 +96,7 @@ class Session:
         if not request.strip():
             yield events.ErrorEvent("DEA-ASK-EMPTY", "the request is empty: say what you want the agents to do", 2)
             return
-        try:
-            yield from self._ask(request.strip(), approve, cancel or threading.Event())
-        except DeassistError as exc:
-            yield events.ErrorEvent(exc.code, exc.message, exc.exit_code)
+        yield from _errors_as_events(self._ask(request.strip(), approve, cancel or threading.Event()))
 
     def resume(
         self,
@@ -111,17 +108,26 @@ class Session:
         graph = self._compiled(cancel or threading.Event())
         pending = list(graph.get_state(self._thread()).interrupts)
         if not pending:
-            yield events.ErrorEvent("DEA-ASK-NOTHING-PENDING", f"session {self.name!r} has no request waiting for approval")
+            yield events.ErrorEvent(
+                "DEA-ASK-NOTHING-PENDING", f"session {self.name!r} has no request waiting for approval"
+            )
             return
-        try:
-            answers = yield from self._decide(pending, approve)
-            yield from self._run(graph, self._resume_command(answers), approve, cancel or threading.Event())
-        except DeassistError as exc:
-            yield events.ErrorEvent(exc.code, exc.message, exc.exit_code)
+        yield from _errors_as_events(self._resume(graph, pending, approve, cancel or threading.Event()))
+
+    def _resume(
+        self,
+        graph: Any,
+        pending: list[Any],
+        approve: Callable[[events.ApprovalRequest], bool] | None,
+        cancel: threading.Event,
+    ) -> Iterator[events.Event]:
+        answers = yield from self._decide(pending, approve)
+        yield from self._run(graph, self._resume_command(answers), approve, cancel)
 
     def _ask(
         self, request: str, approve: Callable[[events.ApprovalRequest], bool] | None, cancel: threading.Event
     ) -> Iterator[events.Event]:
+        self._context.written.clear()  # files written by this request, for its commit message
         payload: Any = {
             "request": request,
             "language": detect_language(request),
@@ -133,12 +139,18 @@ class Session:
         yield from self._run(self._compiled(cancel), payload, approve, cancel)
 
     def _run(
-        self, graph: Any, payload: Any, approve: Callable[[events.ApprovalRequest], bool] | None, cancel: threading.Event
+        self,
+        graph: Any,
+        payload: Any,
+        approve: Callable[[events.ApprovalRequest], bool] | None,
+        cancel: threading.Event,
     ) -> Iterator[events.Event]:
         config = self._thread() | {"recursion_limit": 200}
         while True:
             pending: list[Any] = []
-            for namespace, mode, data in graph.stream(payload, config, stream_mode=["custom", "updates"], subgraphs=True, durability=DURABILITY):
+            for namespace, mode, data in graph.stream(
+                payload, config, stream_mode=["custom", "updates"], subgraphs=True, durability=DURABILITY
+            ):
                 if cancel.is_set():
                     yield events.ErrorEvent("DEA-ASK-CANCELLED", "the request was cancelled")
                     return
@@ -205,6 +217,16 @@ class Session:
             self._conn.close()
             self._conn = None
             self._graph = None
+
+
+def _errors_as_events(stream: Iterator[events.Event]) -> Iterator[events.Event]:
+    """A user-facing failure inside the graph ends the stream as one ErrorEvent, never a traceback."""
+    try:
+        yield from stream
+    except DeassistError as exc:
+        yield events.ErrorEvent(exc.code, exc.message, exc.exit_code)
+    except RecursionError:  # LangGraph's step budget (recursion_limit) ran out
+        yield events.ErrorEvent("DEA-ASK-TOO-LONG", "the agents did not finish within their step budget")
 
 
 __all__ = ["Session", "SessionConfig", "data_home"]

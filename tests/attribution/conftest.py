@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,20 @@ class GitRepo:
     def head_message(self) -> str:
         return self.git("log", "-1", "--format=%B").stdout.rstrip("\n")
 
+    def deassist(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
+        """The installed console script, run in this repository as a user would."""
+        script = str(Path(sys.executable).with_name("deassist"))
+        return subprocess.run(
+            [script, *args], input=input, check=False, cwd=self.root, capture_output=True, text=True, env=self.env
+        )
+
+    def editor(self, name: str, script: str) -> dict[str, str]:
+        """An env whose GIT_EDITOR runs `script` (sh, the message file is $1)."""
+        path = self.home / name
+        path.write_text("#!/bin/sh\n" + script + "\n")
+        path.chmod(0o755)
+        return {"GIT_EDITOR": str(path)}
+
 
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
@@ -68,3 +83,18 @@ def repo(tmp_path: Path, home: Path) -> GitRepo:
     made = GitRepo(root, home)
     made.git("init", "-q", "-b", "main")
     return made
+
+
+AGENT_FILE = "---\nname: {name}\ndescription: test agent\n---\nYou help.\n"
+
+
+@pytest.fixture
+def hooked(repo: GitRepo) -> GitRepo:
+    """A repository with two agent files, a first commit, and deassist's hooks installed."""
+    for name in ("data-engineer", "database-admin"):
+        repo.write(f".claude/agents/{name}.md", AGENT_FILE.format(name=name))
+    repo.git("add", ".")
+    repo.git("commit", "-q", "-m", "chore: agents - @data-engineer")
+    installed = repo.deassist("hook", "install")
+    assert installed.returncode == 0, installed.stderr
+    return repo

@@ -16,9 +16,10 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tools.attribution.repository import Repository, find_repository, staged_blobs
+from tools.attribution.repository import Repository, find_repository
+from tools.attribution.staged import ledger_file, read_lines, staged_writes
 
-LEDGER_NAME = "ledger.jsonl"
+__all__ = ["LedgerEntry", "agents_for_staged", "blob_id", "read_ledger", "record_write", "staged_writes"]
 
 
 @dataclass(frozen=True)
@@ -27,10 +28,6 @@ class LedgerEntry:
     agent: str  # e.g. "data-engineer"
     time: str  # ISO-8601 UTC
     blob: str  # git blob id of the content written
-
-
-def ledger_path(repo: Repository) -> Path:
-    return repo.git_dir / "deassist" / LEDGER_NAME
 
 
 def blob_id(content: bytes, object_format: str = "sha1") -> str:
@@ -43,7 +40,7 @@ def blob_id(content: bytes, object_format: str = "sha1") -> str:
 
 def _object_format(repo: Repository) -> str:
     try:
-        config = (repo.common_dir / "config").read_text(encoding="utf-8", errors="replace")
+        config = (Path(repo.common_dir) / "config").read_text(encoding="utf-8", errors="replace")
     except OSError:
         return "sha1"
     return "sha256" if re.search(r"(?im)^\s*objectformat\s*=\s*sha256\s*$", config) else "sha1"
@@ -67,7 +64,7 @@ def record_write(path: Path, agent: str, content: bytes) -> LedgerEntry | None:
         time=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         blob=blob_id(content, _object_format(repo)),
     )
-    target = ledger_path(repo)
+    target = Path(ledger_file(repo))
     target.parent.mkdir(parents=True, exist_ok=True)
     line = (json.dumps(asdict(entry), ensure_ascii=False) + "\n").encode("utf-8")
     # One O_APPEND write per entry keeps lines whole when several agents write at once.
@@ -79,34 +76,12 @@ def record_write(path: Path, agent: str, content: bytes) -> LedgerEntry | None:
     return entry
 
 
-def _entries(target: Path) -> list[LedgerEntry]:
-    try:
-        text = target.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return []
-    entries: list[LedgerEntry] = []
-    for line in text.splitlines():
-        try:
-            data = json.loads(line)
-            entries.append(LedgerEntry(str(data["path"]), str(data["agent"]), str(data["time"]), str(data["blob"])))
-        except (ValueError, KeyError, TypeError):
-            continue  # a torn or hand-edited line must not stop a commit
-    return entries
-
-
 def read_ledger(repo: Path) -> list[LedgerEntry]:
     """Every entry recorded for the repository holding `repo`, oldest first ([] when none)."""
-    found = find_repository(Path(repo))
-    return _entries(ledger_path(found)) if found is not None else []
+    found = find_repository(repo)
+    return [LedgerEntry(*line) for line in read_lines(ledger_file(found))] if found is not None else []
 
 
 def agents_for_staged(repo: Path) -> list[str]:
-    """Agents whose recorded content is exactly what is staged for the next commit, sorted, unique."""
-    found = find_repository(Path(repo))
-    if found is None or not ledger_path(found).is_file():
-        return []
-    entries = _entries(ledger_path(found))
-    if not entries:
-        return []
-    staged = staged_blobs(found.root)
-    return sorted({entry.agent for entry in entries if staged.get(entry.path) == entry.blob})
+    """Agents whose recorded blob matches a staged blob (see `staged_writes`), sorted, unique."""
+    return list(staged_writes(repo))

@@ -2,72 +2,80 @@
 
 The hook runs on every commit, so the work tree and git directory are found by walking up to
 `.git` (a folder, or a file `gitdir: ...` in linked worktrees and submodules) instead of starting
-`git rev-parse`; `subprocess` is imported only when git really has to be asked.
+`git rev-parse`, with `os.path` rather than pathlib, and `subprocess` is imported only when git
+really has to be asked.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from pathlib import Path
 
+from tools.attribution.records import record
 from tools.errors import FAILURE, DeassistError
 
+StrPath = str | os.PathLike[str]
 
-@dataclass(frozen=True)
+
+@record
 class Repository:
-    """A non-bare repository: its work tree, its (per-worktree) git directory and the shared one."""
+    """A non-bare repository: its work tree, its (per-worktree) git directory and the shared one,
+    as absolute paths."""
 
-    root: Path
-    git_dir: Path
-    common_dir: Path
+    root: str
+    git_dir: str
+    common_dir: str
 
 
-def _read_gitfile(dotgit: Path) -> Path | None:
+def _read(path: str) -> str | None:
     try:
-        text = dotgit.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
     except (OSError, UnicodeDecodeError):
         return None
-    if not text.startswith("gitdir:"):
+
+
+def _gitfile_target(dotgit: str) -> str | None:
+    text = _read(dotgit)
+    if text is None or not text.startswith("gitdir:"):
         return None
-    target = Path(text[len("gitdir:") :].strip())
-    return target if target.is_absolute() else (dotgit.parent / target)
+    target = text[len("gitdir:") :].strip()
+    return os.path.normpath(os.path.join(os.path.dirname(dotgit), target))
 
 
-def _common_dir(git_dir: Path) -> Path:
-    try:
-        text = (git_dir / "commondir").read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError):
-        return git_dir
-    common = Path(text)
-    return common if common.is_absolute() else (git_dir / common)
+def _common_dir(git_dir: str) -> str:
+    text = _read(os.path.join(git_dir, "commondir"))
+    return os.path.normpath(os.path.join(git_dir, text.strip())) if text else git_dir
 
 
-def find_repository(start: Path) -> Repository | None:
+def find_repository(start: StrPath) -> Repository | None:
     """The repository whose work tree holds `start` (a file or folder), or None outside any.
 
     `GIT_DIR` (which git exports to hooks in some set-ups) wins over the walk, as it does for git.
     """
     env_dir = os.environ.get("GIT_DIR")
     if env_dir:
-        git_dir = Path(env_dir).absolute()
-        root = Path(os.environ.get("GIT_WORK_TREE") or Path.cwd()).absolute()
-        return Repository(root, git_dir, _common_dir(git_dir))
-    current = start.absolute()
-    if not current.is_dir():
-        current = current.parent
-    for folder in (current, *current.parents):
-        dotgit = folder / ".git"
-        if dotgit.is_dir():
+        git_dir = os.path.abspath(env_dir)
+        return Repository(
+            os.path.abspath(os.environ.get("GIT_WORK_TREE") or os.getcwd()), git_dir, _common_dir(git_dir)
+        )
+    folder = os.path.abspath(start)
+    if not os.path.isdir(folder):
+        folder = os.path.dirname(folder)
+    while True:
+        dotgit = os.path.join(folder, ".git")
+        if os.path.isdir(dotgit):
             return Repository(folder, dotgit, _common_dir(dotgit))
-        if dotgit.is_file():
-            git_dir = _read_gitfile(dotgit)
-            if git_dir is not None and git_dir.is_dir():
+        if os.path.isfile(dotgit):
+            git_dir = _gitfile_target(dotgit)
+            if git_dir is not None and os.path.isdir(git_dir):
                 return Repository(folder, git_dir, _common_dir(git_dir))
-    return None
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
 
 
-def run_git(repo: Path, *args: str) -> str:
+def run_git(repo: StrPath, *args: str) -> str:
     """Run git in `repo` and return its stdout; a failure is a DeassistError with git's own words."""
     import subprocess
 
@@ -81,18 +89,9 @@ def run_git(repo: Path, *args: str) -> str:
     return proc.stdout
 
 
-def staged_blobs(repo: Path) -> dict[str, str]:
-    """Path -> blob id of every file the next commit adds or changes (deletions have no blob).
-
-    Uses the index git is committing: `GIT_INDEX_FILE`, which git sets for `git commit -a` and
-    `git commit PATH`, is inherited by the child process. Works before the first commit too.
-    """
-    out = run_git(repo, "diff", "--cached", "--raw", "-z", "--no-abbrev", "--no-renames", "--no-color", "--no-ext-diff")
-    blobs: dict[str, str] = {}
-    fields = out.split("\0")
-    # Each entry is ":oldmode newmode oldsha newsha STATUS" then the path, both NUL-terminated.
-    for meta, path in zip(fields[0::2], fields[1::2]):
-        parts = meta.split()
-        if len(parts) == 5 and not parts[4].startswith("D"):
-            blobs[path] = parts[3]
-    return blobs
+def git_config(repo: StrPath, key: str) -> str | None:
+    """One git configuration value as git resolves it (all files, includes), or None when unset."""
+    try:
+        return run_git(repo, "config", "--get", key).rstrip("\n")
+    except DeassistError:
+        return None
