@@ -7,13 +7,11 @@ The session is opened after the first paint, so start-up does not wait for the L
 
 from __future__ import annotations
 
-import subprocess
 import threading
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import replace
 from itertools import count
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -468,29 +466,24 @@ class ChatApp(App[None]):
                 result = run_query(line.argument, session.catalog)
                 self.post_message(SessionEvent(ToolResult(YOU, call.call_id, name, result.to_dict())))
             elif name == "commit":
-                self._commit(session)
+                self._commit(line.argument)
         except DeassistError as exc:
             self.post_message(SessionEvent(ErrorEvent(exc.code, exc.message)))
         finally:
             self.call_from_thread(setattr, self.status, "busy", False)
 
-    def _commit(self, session: Session) -> None:
+    def _commit(self, given: str) -> None:
         """Draft the attributed message for what is staged, ask, then commit through git (and its hooks)."""
-        from tools.attribution import draft_commit_message
+        from assistant.tui.commit import commit, draft_commit
 
-        workdir = self.config.workdir
-        message = draft_commit_message(workdir)
-        staged = _git(workdir, "diff", "--cached", "--stat").stdout.strip()
-        request = ApprovalRequest(f"commit-{next(self._ids)}", YOU, "commit", "git commit with this message", f"{message}\n\n{staged}")
+        draft = draft_commit(self.config.workdir, given)
+        detail = "\n".join([draft.message, "", *draft.staged])
+        request = ApprovalRequest(f"commit-{next(self._ids)}", YOU, "commit", "git commit with this message", detail)
         if not self._approve_in_thread(request, threading.Event()):
             self.post_message(SessionEvent(ErrorEvent("DEA-TUI-COMMIT-DECLINED", "not committed")))
             return
-        proc = _git(workdir, "commit", "-q", "-F", "-", input=message)
-        if proc.returncode != 0:
-            reason = (proc.stderr or proc.stdout).strip().splitlines()
-            raise DeassistError("DEA-TUI-COMMIT-FAILED", " ".join(reason) or "git commit failed", exit_code=1)
-        head = _git(workdir, "log", "-1", "--format=%h %s").stdout.strip()
-        self.post_message(SessionEvent(FinalAnswer(f"committed `{head}`", [])))
+        head = commit(self.config.workdir, draft.message)
+        self.post_message(SessionEvent(FinalAnswer(f"committed `{head}`", draft.agents)))
 
 
 def _validate(sql: str, session: Session) -> ValidationResult:
@@ -503,7 +496,5 @@ def _validate(sql: str, session: Session) -> ValidationResult:
     return ValidationResult(YOU, sql, dialect, report.valid, [d.to_dict() for d in report.diagnostics])
 
 
-def _git(workdir: Path, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", *args], cwd=workdir, input=input, capture_output=True, text=True)
 
 

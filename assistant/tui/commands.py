@@ -29,7 +29,12 @@ COMMANDS: tuple[SlashCommand, ...] = (
     SlashCommand("schema", "/schema [TABLE]", "show the columns of a table, or of every table", "optional"),
     SlashCommand("validate", "/validate SQL", "validate SQL against the session's sources", "required"),
     SlashCommand("run", "/run SQL", "run one read-only query and show the rows", "required"),
-    SlashCommand("commit", "/commit", "draft the attributed commit message for the staged changes, then commit", "none"),
+    SlashCommand(
+        "commit",
+        "/commit [MESSAGE]",
+        "draft the attributed commit message for the staged changes, confirm, commit through the hooks",
+        "optional",
+    ),
     SlashCommand("session", "/session [NAME]", "show the session, or switch to (or start) session NAME", "optional"),
     SlashCommand("clear", "/clear", "clear the conversation view (the saved session is kept)", "none"),
     SlashCommand("help", "/help", "list commands and key bindings", "none"),
