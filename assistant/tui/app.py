@@ -170,11 +170,14 @@ class ChatApp(App[None]):
         try:
             session = Session(config)
         except DeassistError as exc:
-            if first:
+            if first:  # a bad --data or --model ends `deassist chat` with its one-line error
                 self.startup_error = exc
                 self.call_from_thread(self.exit, return_code=exc.exit_code)
             else:
                 self.post_message(SessionEvent(ErrorEvent(exc.code, exc.message)))
+            return
+        except Exception as exc:  # noqa: BLE001 - shown in the conversation; the app keeps running
+            self.post_message(SessionEvent(ErrorEvent("DEA-INTERNAL", f"the session did not open: {type(exc).__name__}: {exc}")))
             return
         self.post_message(SessionOpened(session))
 
@@ -436,10 +439,10 @@ class ChatApp(App[None]):
         await self.conversation.add_markdown(render_catalog(catalog, "markdown"))
 
     async def _command_agents(self, line: CommandLine) -> None:
-        from assistant.roster import load_roster
+        from assistant.roster import load_roster, repository_root
 
         try:
-            roster = load_roster(self.config.workdir)
+            roster = load_roster(repository_root(self.config.workdir))
         except DeassistError as exc:
             await self.conversation.add_error(exc.code, exc.message)
             return
