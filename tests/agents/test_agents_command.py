@@ -43,3 +43,20 @@ def test_a_bad_agent_file_is_one_line_on_stderr_and_exit_2(run_cli, home: Path, 
     assert done.out == ""
     assert done.err.startswith("error DEA-AGENT-FILE: ") and "broken.md" in done.err
     assert done.err.count("\n") == 1 and "Traceback" not in done.err
+
+
+def test_listing_the_agents_does_not_load_the_llm_stack(home: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = (
+        "import sys, json\n"
+        "from assistant.cli import main\n"
+        "main(['agents', '--format', 'json'])\n"
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} & {'anthropic', 'langgraph', 'textual'})))\n"
+    )
+    env = {"HOME": str(home), "PATH": "/usr/bin:/bin"}
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env, check=True)
+    assert json.loads(proc.stdout.strip().splitlines()[-1]) == []

@@ -263,3 +263,25 @@ def test_cost_prices_dated_ids_as_their_family_and_unknown_models_as_zero() -> N
     assert cost_usd("claude-haiku-4-5-20251001", usage) == pytest.approx(6.0)
     assert cost_usd("claude-sonnet-5-5", usage) == pytest.approx(12.0)
     assert cost_usd("some-other-model", usage) == 0.0
+
+
+def test_the_key_and_base_url_come_from_the_environment(messages_stub, monkeypatch) -> None:
+    from assistant.backends import get_backend
+
+    monkeypatch.setenv("ANTHROPIC_API_KEY", API_KEY)
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", messages_stub.url)
+    monkeypatch.delenv("DEASSIST_MODEL", raising=False)
+    messages_stub.script(Reply.text("from the stub"))
+    assert get_backend(None).complete(ask("q")).content == [TextBlock("from the stub")]
+    assert len(messages_stub.requests) == 1
+
+
+@pytest.mark.parametrize("value", ["soon", "-1"])
+def test_a_bad_retry_setting_is_a_usage_error(monkeypatch, value: str) -> None:
+    from assistant.backends.anthropic import AnthropicBackend
+
+    monkeypatch.setenv("DEASSIST_MODEL_RETRIES", value)
+    with pytest.raises(DeassistError) as caught:
+        AnthropicBackend(api_key=API_KEY)
+    assert (caught.value.code, caught.value.exit_code) == ("DEA-MODEL-CONFIG", 2)
+    assert "DEASSIST_MODEL_RETRIES" in caught.value.message
