@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -18,6 +19,10 @@ def chat(sources: tuple[str, ...], model: str | None, session: str | None) -> No
     """Open the chat TUI."""
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise DeassistError("DEA-TUI-NO-TERMINAL", "deassist chat needs a terminal; use deassist ask in scripts")
+    # Textual believes COLUMNS/LINES over the terminal; stale ones (tmux exports the size a pane started
+    # with) would pin the app to that size and defeat resizing.
+    os.environ.pop("COLUMNS", None)
+    os.environ.pop("LINES", None)
     from assistant.session import SessionConfig
     from assistant.tui.app import ChatApp
 

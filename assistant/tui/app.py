@@ -15,7 +15,7 @@ from itertools import count
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from assistant.session import Session, SessionConfig
 
 YOU = "you"  # the agent name on blocks of commands the user ran
+NARROW, TINY = 110, 80  # below these widths the agents panel, then the catalog, are hidden
 
 
 class SessionEvent(Message):
@@ -91,6 +92,8 @@ class ChatApp(App[None]):
     #hint { height: auto; padding: 0 1; color: $text-muted; display: none; }
     #hint.visible { display: block; }
     #status { height: 1; background: $panel; }
+    ChatApp.-narrow #agents { display: none; }
+    ChatApp.-tiny #catalog { display: none; }
     .user { margin: 1 0 0 0; padding: 0 1; background: $boost; border-left: thick $accent; }
     .agent-text { height: auto; margin: 1 0 0 0; }
     .speaker { color: $secondary; }
@@ -137,6 +140,11 @@ class ChatApp(App[None]):
         self.query_one(CatalogTree).show_catalog(Catalog())
         self.prompt.focus()
         self.open_session(self.config, first=True)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Side panels give way on small terminals so the conversation keeps room to read."""
+        self.set_class(event.size.width < NARROW, "-narrow")
+        self.set_class(event.size.width < TINY, "-tiny")
 
     @property
     def conversation(self) -> Conversation:
@@ -288,10 +296,8 @@ class ChatApp(App[None]):
                 block = conversation.latest_block()
             assert block is not None
             block.show_validation(event)
-        elif isinstance(event, ApprovalRequest):
-            await conversation.add_note(Text(f"{event.agent} asks: {event.summary}", style="magenta"))
         elif isinstance(event, ApprovalDecision):
-            block = conversation.latest_block()
+            block = conversation.tools.get(event.approval_id) or conversation.latest_block()
             if block is not None:
                 block.show_decision(event)
         elif isinstance(event, Usage):

@@ -50,12 +50,17 @@ class ToolBlock(Collapsible):
     def __init__(self, call: ToolCall) -> None:
         super().__init__(*_input_widgets(call.input), title=f"{call.agent} · {call.name}", collapsed=False, classes="tool")
         self.call = call
+        self.validations: set[tuple[str, str, bool]] = set()
 
     def _append(self, *widgets: Static | DataTable) -> None:
         self.query_one(Collapsible.Contents).mount(*widgets)
 
     def show_validation(self, result: ValidationResult) -> None:
-        self._append(_validation_widget(result))
+        """Shown once per block: the same SQL is often validated again before it runs."""
+        seen = (result.sql, result.dialect, result.valid)
+        if seen not in self.validations:
+            self.validations.add(seen)
+            self._append(_validation_widget(result))
 
     def show_decision(self, decision: ApprovalDecision) -> None:
         label = "approved" if decision.approved else "rejected: nothing ran or was written"
@@ -63,7 +68,11 @@ class ToolBlock(Collapsible):
 
     def show_result(self, result: ToolResult) -> None:
         self.title = f"{self.call.agent} · {self.call.name}" + (" · error" if result.is_error else "")
-        self._append(*_output_widgets(result))
+        widgets = _output_widgets(result)
+        self._append(*widgets)
+        # Reads and lookups fold away once done; rows, files, errors and diagnostics stay open.
+        if all(w.has_class("tool-output") for w in widgets) and not self.query(".diagnostics, .decision"):
+            self.collapsed = True
 
 
 def _input_widgets(tool_input: dict[str, Any]) -> list[Static]:
@@ -107,7 +116,12 @@ def _output_widgets(result: ToolResult) -> list[Static | DataTable]:
     files = _file_paths(output)
     if files:
         return [Static(Text("\n".join(f"wrote {path}" for path in files), style="cyan"), classes="files")]
-    return [Static(Text(_short(output, 2000)), classes="tool-output")]
+    if isinstance(output, dict) and "valid" in output and "diagnostics" in output:
+        return []  # a validation report: its ValidationResult event already showed it
+    if isinstance(output, dict) and isinstance(output.get("tables"), list):
+        names = [f"{t.get('name')} ({t.get('row_count')} rows)" if isinstance(t, dict) else str(t) for t in output["tables"]]
+        return [Static(Text(f"{len(names)} tables: " + ", ".join(names), style="dim"), classes="tool-output")]
+    return [Static(Text(_short(output, 600), style="dim"), classes="tool-output")]
 
 
 def result_table(columns: list[Any], rows: list[Any]) -> DataTable:

@@ -56,3 +56,6 @@ def shown_text(app) -> str:  # type: ignore[no-untyped-def]
         elif isinstance(widget, Static) and not isinstance(widget, MarkdownBlock):
             parts.append(str(widget.content))
     return "\n".join(parts)
+
+
+from tests.backends.stub_server import messages_stub  # noqa: E402,F401 - the scripted Messages API, as a fixture here

@@ -38,7 +38,8 @@ class Terminal:
             if self.tmux("has-session", "-t", "chat").returncode != 0:
                 raise AssertionError(f"deassist chat ended before showing {what}")
             time.sleep(0.2)
-        raise AssertionError(f"the terminal never showed {what}:\n{self.screen()}")
+        size = self.tmux("display", "-p", "-t", "chat", "#{window_width}x#{window_height}").stdout.strip()
+        raise AssertionError(f"the terminal ({size}) never showed {what}:\n{self.screen()}")
 
     def running(self) -> bool:
         return self.tmux("has-session", "-t", "chat").returncode == 0
@@ -57,9 +58,10 @@ def test_chat_answers_in_a_real_terminal_and_quits_keeping_the_session(deassist_
         terminal.wait_for(lambda s: "ready" in s and "customers" in s and "session smoke" in s, "the open session")
         terminal.tmux("send-keys", "-t", "chat", "-l", "How many orders are there?")
         terminal.tmux("send-keys", "-t", "chat", "Enter")
-        screen = terminal.wait_for(lambda s: "agents:" in s and "ready" in s, "the answer")
-        assert "How many orders are there?" in screen
-        assert "offline" in screen
+        terminal.wait_for(lambda s: "Run this query?" in s and "FROM orders" in s, "the approval modal")
+        terminal.tmux("send-keys", "-t", "chat", "y")
+        screen = terminal.wait_for(lambda s: "agents: data-engineer" in s and "ready" in s, "the answer")
+        assert "order_count" in screen and "300" in screen
         terminal.tmux("send-keys", "-t", "chat", "C-q")
         deadline = time.monotonic() + 30
         while terminal.running() and time.monotonic() < deadline:

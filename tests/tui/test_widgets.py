@@ -92,3 +92,21 @@ async def test_tab_completes_commands_and_table_names(make_app) -> None:
         app.prompt.clear()
         await pilot.press(*"/s")
         assert "/schema  /session" in str(app.query_one("#hint").content)
+
+
+async def test_side_panels_give_way_when_the_terminal_shrinks_and_return_when_it_grows(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        conversation, agents, catalog = app.conversation, app.agents, app.query_one("#catalog")
+        wide = conversation.size.width
+        assert agents.display and catalog.display
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        assert not agents.display and catalog.display
+        await pilot.resize_terminal(70, 20)
+        await pilot.pause()
+        assert not agents.display and not catalog.display
+        assert conversation.size.width > 60
+        await pilot.resize_terminal(*SIZE)
+        await pilot.pause()
+        assert agents.display and catalog.display and conversation.size.width == wide
