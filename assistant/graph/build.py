@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant import events
-from assistant.backends.base import ModelBackend, ModelRequest, ToolSpec
+from assistant.backends.base import ModelBackend, ModelRequest, TextBlock, ToolSpec, ToolUseBlock
 from assistant.graph import messages as msg
 from assistant.graph.briefs import agent_brief, coordinator_brief
 from assistant.graph.sqlcheck import MAX_REPAIRS, check_text, failure_note, repair_request
@@ -68,8 +68,6 @@ def route_tool(roster: Mapping[str, Persona]) -> ToolSpec:
 
 def parse_route(content: list[Any], roster: Mapping[str, Persona]) -> tuple[str, list[str], str]:
     """(lead, collaborators, reason) from the coordinator's route call or JSON reply; unknown names dropped."""
-    from assistant.backends.base import TextBlock, ToolUseBlock
-
     chosen: dict[str, Any] = {}
     for block in content:
         if isinstance(block, ToolUseBlock) and block.name == "route":
@@ -123,9 +121,10 @@ def build_graph(deps: GraphDeps, checkpointer: Any) -> Any:
         turn = deps.backend.complete(request)
         write(_usage(turn))
         lead, collaborators, reason = parse_route(turn.content, deps.roster)
-        for block in turn.content:
-            if getattr(block, "name", None) == "route":
-                write(events.ToolCall(COORDINATOR, block.id, "route", block.input))
+        call = next((b for b in turn.content if isinstance(b, ToolUseBlock) and b.name == "route"), None)
+        if call is not None:
+            write(events.ToolCall(COORDINATOR, call.id, "route", call.input))
+            write(events.ToolResult(COORDINATOR, call.id, "route", {"lead": lead, "collaborators": collaborators}))
         write(events.AgentFinished(COORDINATOR))
         deps.context.agents[:] = [lead, *collaborators]
         return {"lead": lead, "collaborators": collaborators, "route_reason": reason}
@@ -175,6 +174,7 @@ def build_graph(deps: GraphDeps, checkpointer: Any) -> Any:
             "answer": answer,
             "agents": agents,
             "validated_sql": validated,
+            "failed_sql": list(dict.fromkeys(state.get("failed") or [])),
             "commit_message": commit_message,
             "history": [{"request": state["request"], "answer": answer, "agents": agents, "validated_sql": validated}],
         }
@@ -203,13 +203,9 @@ def _files_commit(context: ToolContext, agents: list[str]) -> str | None:
     if not context.written:
         return None
     from assistant.toolbox.commit import attributed_message
-    from assistant.toolbox import ToolError
 
     files = ", ".join(sorted(context.written)[:3]) + (" ..." if len(context.written) > 3 else "")
-    try:
-        return attributed_message("feat", None, f"add {files}", agents)
-    except ToolError:
-        return None
+    return attributed_message("feat", None, f"add {files}", agents)
 
 
 def _usage(turn: Any) -> events.Usage:
@@ -250,7 +246,7 @@ def _agent_subgraph(deps: GraphDeps) -> Any:
         reply = msg.to_dict("assistant", turn.content)
         new.append(reply)
         calls = msg.tool_uses(reply)
-        if calls and turn.stop_reason == "tool_use":
+        if calls and turn.stop_reason == "tool_use" and tools:
             for call in calls:
                 write(events.ToolCall(name, call["id"], call["name"], call["input"]))
             return {"messages": new, "turns": turns, "next": "tools"}
@@ -273,6 +269,7 @@ def _agent_subgraph(deps: GraphDeps) -> Any:
             "next": END,
             "notes": [{"agent": name, "role": state["role"], "text": text.strip()}],
             "validated": [c.sql for c in checks if c.valid],
+            "failed": [c.sql for c in failed],
         }
 
     def tools(state: AgentState) -> dict[str, Any]:

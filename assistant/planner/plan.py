@@ -134,7 +134,9 @@ def repair(sql: str, diagnostics: list[dict[str, Any]], names: list[str]) -> str
         if wrong and fix is None:
             close = difflib.get_close_matches(wrong, names, n=1, cutoff=0.7)
             fix = close[0] if close else None
-        if wrong and fix and wrong != fix:
+        # Only an obvious slip is repaired: a suggestion far from what was written changes the meaning.
+        close_enough = bool(wrong and fix) and difflib.SequenceMatcher(None, wrong.lower(), fix.lower()).ratio() >= 0.7
+        if wrong and fix and wrong != fix and close_enough:
             repaired = re.sub(rf"\b{re.escape(wrong)}\b", fix, repaired)
     return repaired if repaired != sql else None
 
@@ -439,7 +441,7 @@ def _answer_sentence(result: dict[str, Any]) -> str:
         return "The query returns no rows."
     if len(rows) == 1 and len(result["columns"]) == 1:
         return f"**{result['columns'][0]} = {rows[0][0]}**"
-    first = ", ".join(f"{c} = {v}" for c, v in zip(result["columns"], rows[0]))
+    first = ", ".join(f"{c} = {round(v, 2) if isinstance(v, float) else v}" for c, v in zip(result["columns"], rows[0]))
     return f"{len(rows)} row{'s' * (len(rows) != 1)}{' (truncated)' if result.get('truncated') else ''}; first: {first}."
 
 
@@ -502,12 +504,30 @@ def _gather(conv: Conversation) -> Call | None:
     return None
 
 
+def persona_bullets(system: str) -> list[str]:
+    """The bullet points of a persona's prompt (continuation lines joined), outside its tools and rules."""
+    bullets: list[str] = []
+    skipping = False
+    for line in system.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            skipping = bool(re.search(r"(?i)tool|rule|工具|規則|도구|규칙", stripped))
+        elif skipping:
+            continue
+        elif stripped.startswith(("- ", "* ")):
+            bullets.append(stripped[2:].strip())
+        elif stripped and bullets and line.startswith("  "):
+            bullets[-1] += " " + stripped
+        elif not stripped and bullets and not bullets[-1].endswith("\n"):
+            bullets[-1] += "\n"
+    return [b.strip() for b in bullets]
+
+
 def relevant_lines(system: str, request: str, limit: int = 4) -> list[str]:
-    """The persona's own bullet lines that share the most words with the request."""
+    """The persona's own bullet points that share the most words with the request."""
     asked = set(tokens(request))
-    bullets = [line.strip()[2:].strip() for line in system.splitlines() if line.strip().startswith(("- ", "* "))]
     scored = []
-    for index, bullet in enumerate(bullets):
+    for index, bullet in enumerate(persona_bullets(system)):
         score = sum(1 for w in set(tokens(bullet)) if any(related(w, q) for q in asked))
         if score:
             scored.append((-score, index, bullet))
@@ -561,12 +581,25 @@ def _grounded(facts: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _validated(conv: Conversation, candidates: list[str]) -> Call | dict[str, bool]:
+    """Validate each candidate statement through the tool, one call each; sql -> valid when all are done."""
+    verdicts = {s.input["sql"]: bool(isinstance(s.output, dict) and s.output.get("valid")) for s in conv.done("validate_sql")}
+    for sql in candidates:
+        if sql not in verdicts and "validate_sql" in conv.tools:
+            return Call("validate_sql", {"sql": sql})
+    return verdicts
+
+
 def _design(conv: Conversation, system: str) -> Action:
     step = _gather(conv)
     if step:
         return step
     lang = conv.language
     facts = _facts(conv)
+    model_sql, masked_sql = _model_sql(facts), _masked_sql(facts)
+    verdicts = _validated(conv, [sql for sql in (model_sql, masked_sql) if sql])
+    if isinstance(verdicts, Call):
+        return verdicts
     lines = relevant_lines(system, conv.request, limit=8)
     sections: dict[str, list[str]] = {key: [] for key in ("requirements", "architecture", "implementation", "quality", "cost", "governance", "monitoring", "runbook")}
     sections["requirements"].append(f"- Asked: {conv.request.strip()}")
@@ -579,8 +612,7 @@ def _design(conv: Conversation, system: str) -> Action:
         sections["architecture"].extend(f"- {line}" for line in lines[:4])
     if facts["fks"]:
         sections["architecture"].append("- Join paths in the sources: " + ", ".join(f"`{f}`" for f in facts["fks"]) + ".")
-    model_sql = _model_sql(facts)
-    if model_sql:
+    if model_sql and verdicts.get(model_sql):
         sections["implementation"].append("A first model over the sources, joining along the relationships found (validated against the schema):")
         sections["implementation"].append(write.fence(model_sql))
     else:
@@ -597,6 +629,9 @@ def _design(conv: Conversation, system: str) -> Action:
     sections["cost"].append("- Process only new or changed rows; size compute for the largest table and measure before scaling.")
     if facts["pii"]:
         sections["governance"].append("- Personal data found by the profiler: " + ", ".join(f"`{p}`" for p in facts["pii"]) + "; mask or tokenize it before it leaves the raw layer, and restrict access.")
+        if masked_sql and verdicts.get(masked_sql):
+            sections["governance"].append("A masked view for readers without access to personal data (validated against the schema):")
+            sections["governance"].append(write.fence(masked_sql))
     sections["governance"].append("- Record the owner and lineage of each table; keep access least-privilege.")
     sections["monitoring"].append("- Alert on freshness (time since the last load), volume (row counts against the usual range) and failed quality checks.")
     if facts["times"]:
@@ -633,6 +668,26 @@ def _model_sql(facts: dict[str, Any]) -> str | None:
         joins.append(f"LEFT JOIN {parent} AS {alias} ON {alias}.{parent_column} = f.{column}")
         select += [f"{alias}.{c} AS {parent}_{c}" for c in columns.get(parent, []) if c != parent_column][:3]
     return "SELECT " + ",\n       ".join(select) + f"\nFROM {fact} AS f\n" + "\n".join(joins)
+
+
+def _masked_sql(facts: dict[str, Any]) -> str | None:
+    """A view of the first table holding personal data with those columns hashed (emails keep their domain)."""
+    if not facts["pii"]:
+        return None
+    table = facts["pii"][0].split(".")[0]
+    personal = {p.split(".")[1] for p in facts["pii"] if p.startswith(table + ".")}
+    info = next((t for t in facts["tables"] if t["name"] == table), None)
+    if info is None:
+        return None
+    select = []
+    for column in (c["name"] for c in info["columns"]):
+        if column not in personal:
+            select.append(column)
+        elif "mail" in column.lower():
+            select.append(f"md5({column}) || '@' || split_part({column}, '@', 2) AS {column}_masked")
+        else:
+            select.append(f"md5({column}) AS {column}_hash")
+    return "SELECT " + ",\n       ".join(select) + f"\nFROM {table}"
 
 
 def _other(conv: Conversation, system: str) -> Action:

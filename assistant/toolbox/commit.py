@@ -5,17 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.backends.base import ToolSpec
-from assistant.toolbox import AgentTool, ToolContext, ToolError, ToolOutput, required
+from assistant.toolbox import AgentTool, ToolContext, ToolOutput, required
 
 
 def attributed_message(
     type_: str, scope: str | None, description: str, agents: list[str], body: str | None = None
 ) -> str:
     """`type(scope): description - @agent ...` through the attribution convention's own formatter."""
-    try:
-        from tools.attribution import format_message
-    except ImportError:
-        raise ToolError("the attribution convention (tools.attribution) is not installed") from None
+    from tools.attribution import format_message
+
     return format_message(type_, scope, description, agents, body=body)
 
 
