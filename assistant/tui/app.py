@@ -486,7 +486,8 @@ class ChatApp(App[None]):
         from assistant.tui.commit import commit, draft_commit
 
         draft = draft_commit(self.config.workdir, given)
-        detail = "\n".join([draft.message, "", *draft.staged])
+        warnings = [f"the commit-msg hook will object: {problem}" for problem in draft.problems]
+        detail = "\n".join([draft.message, "", *draft.staged, *([""] + warnings if warnings else [])])
         request = ApprovalRequest(f"commit-{next(self._ids)}", YOU, "commit", "git commit with this message", detail)
         if not self._approve_in_thread(request, threading.Event()):
             self.post_message(SessionEvent(ErrorEvent("DEA-TUI-COMMIT-DECLINED", "not committed")))

@@ -2,19 +2,18 @@
 
 The agents come from the attribution ledger (`tools.attribution.agents_for_staged`), the header from
 the convention's own formatter; type, scope and description are drafted from the staged paths unless
-the user gives them (`/commit fix(etl): handle late rows` or just `/commit handle late rows`).
+the user gives them (`/commit fix(etl): handle late rows` or just `/commit handle late rows`); the
+draft is checked by the convention's own checker, so what the hook would reject is said up front.
 """
 
 from __future__ import annotations
 
-import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from tools.errors import FAILURE, DeassistError
 
-HEADER = re.compile(r"^(?P<type>[a-z]+)(?:\((?P<scope>[^)]+)\))?(?P<breaking>!)?: (?P<description>.+)$")
 VERBS = {"A": "add", "M": "update", "D": "remove", "R": "rename", "C": "copy", "T": "update"}
 DOC_SUFFIXES = {".md", ".rst", ".txt"}
 
@@ -24,23 +23,29 @@ class CommitDraft:
     message: str
     agents: list[str]
     staged: list[str]  # "A  path" lines, as git reports them
+    problems: list[str]  # what the commit-msg hook will object to, said before asking
 
 
 def draft_commit(repo: Path, given: str = "") -> CommitDraft:
-    """The attributed message for the staged changes of `repo`; nothing staged is an error."""
-    from tools.attribution import agents_for_staged, format_message
+    """The attributed message for the staged changes of `repo`, checked as the hook will; nothing staged is an error."""
+    from tools.attribution import check_message, format_message, load_config, parse_message
+    from tools.attribution.ledger import agents_for_staged
 
     changes = _staged(repo)
     if not changes:
         raise DeassistError("DEA-TUI-NOTHING-STAGED", "nothing is staged: git add the files to commit first", exit_code=FAILURE)
     paths = [PurePosixPath(path) for _, path in changes]
-    agents = agents_for_staged(repo)
-    match = HEADER.match(given.strip())
-    if match:
-        message = format_message(match["type"], match["scope"], match["description"], agents, breaking=bool(match["breaking"]))
+    config = load_config(repo)
+    written_by = agents_for_staged(repo)
+    parsed = parse_message(given, known_agents=config.agents | set(written_by))
+    agents = [*parsed.agents, *(a for a in written_by if a not in parsed.agents)]
+    if parsed.type:
+        message = format_message(parsed.type, parsed.scope, parsed.description, agents, breaking=parsed.breaking)
     else:
-        message = format_message(_type(changes), _scope(paths), given.strip() or _describe(changes), agents)
-    return CommitDraft(message, agents, [f"{status}  {path}" for status, path in changes])
+        message = format_message(_type(changes), _scope(paths), parsed.description or _describe(changes), agents)
+    check = check_message(message, config, required_agents=written_by)
+    problems = [f"{problem.code}: {problem.message}" for problem in check.problems]
+    return CommitDraft(message, agents, [f"{status}  {path}" for status, path in changes], problems)
 
 
 def commit(repo: Path, message: str) -> str:
