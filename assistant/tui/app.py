@@ -8,7 +8,8 @@ The session is opened after the first paint, so start-up does not wait for the L
 from __future__ import annotations
 
 import threading
-from concurrent.futures import Future
+from contextlib import suppress
+from concurrent.futures import Future, InvalidStateError
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import replace
 from itertools import count
@@ -66,6 +67,27 @@ class TurnEnded(Message):
         self.cancelled = cancelled
 
 
+class ApprovalAsked(Message):
+    """A worker thread waits on `answer` until the modal for `request` is answered."""
+
+    def __init__(self, request: ApprovalRequest, answer: Future[bool]) -> None:
+        super().__init__()
+        self.request = request
+        self.answer = answer
+
+
+class CommandFinished(Message):
+    def __init__(self, catalog_changed: bool) -> None:
+        super().__init__()
+        self.catalog_changed = catalog_changed
+
+
+class StartupFailed(Message):
+    def __init__(self, error: DeassistError) -> None:
+        super().__init__()
+        self.error = error
+
+
 class SessionOpened(Message):
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -115,29 +137,35 @@ class ChatApp(App[None]):
         self.config = config
         self.session: Session | None = None
         self.startup_error: DeassistError | None = None  # a session that cannot open ends the app with it
-        self.cursor_blink = cursor_blink
         self.cancel: threading.Event | None = None  # set while a turn runs
         self.pending: list[str] = []  # questions asked before the session was open
         self.quitting = False
         self._approval: tuple[ApprovalScreen, Future[bool]] | None = None
         self._ids = count(1)
+        # Kept by reference: while a modal is up, `query_one` would search the modal, not the chat.
+        self.catalog_tree = CatalogTree()
+        self.conversation = Conversation()
+        self.hint = Static(id="hint")
+        self.prompt = PromptInput(self.table_names, cursor_blink=cursor_blink)
+        self.agents = AgentsPanel()
+        self.status = StatusLine()
 
     # -- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
-            yield CatalogTree()
+            yield self.catalog_tree
             with Vertical(id="center"):
-                yield Conversation()
-                yield Static(id="hint")
-                yield PromptInput(self.table_names, cursor_blink=self.cursor_blink)
-            yield AgentsPanel()
-        yield StatusLine()
+                yield self.conversation
+                yield self.hint
+                yield self.prompt
+            yield self.agents
+        yield self.status
         yield Footer()
 
     def on_mount(self) -> None:
         self.status.session = self.config.session or "new"
-        self.query_one(CatalogTree).show_catalog(Catalog())
+        self.catalog_tree.show_catalog(Catalog())
         self.prompt.focus()
         self.open_session(self.config, first=True)
 
@@ -145,22 +173,6 @@ class ChatApp(App[None]):
         """Side panels give way on small terminals so the conversation keeps room to read."""
         self.set_class(event.size.width < NARROW, "-narrow")
         self.set_class(event.size.width < TINY, "-tiny")
-
-    @property
-    def conversation(self) -> Conversation:
-        return self.query_one(Conversation)
-
-    @property
-    def prompt(self) -> PromptInput:
-        return self.query_one(PromptInput)
-
-    @property
-    def status(self) -> StatusLine:
-        return self.query_one(StatusLine)
-
-    @property
-    def agents(self) -> AgentsPanel:
-        return self.query_one(AgentsPanel)
 
     @property
     def turn_running(self) -> bool:
@@ -179,21 +191,24 @@ class ChatApp(App[None]):
             session = Session(config)
         except DeassistError as exc:
             if first:  # a bad --data or --model ends `deassist chat` with its one-line error
-                self.startup_error = exc
-                self.call_from_thread(self.exit, return_code=exc.exit_code)
+                self._hand_over(StartupFailed(exc))
             else:
-                self.post_message(SessionEvent(ErrorEvent(exc.code, exc.message)))
+                self._hand_over(SessionEvent(ErrorEvent(exc.code, exc.message)))
             return
         except Exception as exc:  # noqa: BLE001 - shown in the conversation; the app keeps running
-            self.post_message(SessionEvent(ErrorEvent("DEA-INTERNAL", f"the session did not open: {type(exc).__name__}: {exc}")))
+            self._hand_over(SessionEvent(ErrorEvent("DEA-INTERNAL", f"the session did not open: {type(exc).__name__}: {exc}")))
             return
-        self.post_message(SessionOpened(session))
+        self._hand_over(SessionOpened(session))
+
+    def on_startup_failed(self, message: StartupFailed) -> None:
+        self.startup_error = message.error
+        self.exit(return_code=message.error.exit_code)
 
     async def on_session_opened(self, message: SessionOpened) -> None:
         self.session = message.session
         self.status.session = message.session.name
         self.status.model = message.session.model_name
-        self.query_one(CatalogTree).show_catalog(message.session.catalog)
+        self.catalog_tree.show_catalog(message.session.catalog)
         pending, self.pending = self.pending, []
         for text in pending:
             await self.start_turn(text)
@@ -226,36 +241,47 @@ class ChatApp(App[None]):
     def run_turn(self, session: Session, text: str, cancel: threading.Event) -> None:
         try:
             for event in session.ask(text, approve=lambda request: self._approve_in_thread(request, cancel), cancel=cancel):
-                self.post_message(SessionEvent(event))
+                self._hand_over(SessionEvent(event))
         except DeassistError as exc:
-            self.post_message(SessionEvent(ErrorEvent(exc.code, exc.message)))
+            self._hand_over(SessionEvent(ErrorEvent(exc.code, exc.message)))
         except Exception as exc:  # noqa: BLE001 - a failing turn is shown, and the app keeps running
-            self.post_message(SessionEvent(ErrorEvent("DEA-INTERNAL", f"{type(exc).__name__}: {exc}")))
+            self._hand_over(SessionEvent(ErrorEvent("DEA-INTERNAL", f"{type(exc).__name__}: {exc}")))
         finally:
-            self.post_message(TurnEnded(cancel.is_set()))
+            self._hand_over(TurnEnded(cancel.is_set()))
+
+    def _hand_over(self, message: Message) -> None:
+        """Post from a worker thread without waiting; once the app has closed there is nobody to tell."""
+        with suppress(RuntimeError):
+            self.post_message(message)
 
     def _approve_in_thread(self, request: ApprovalRequest, cancel: threading.Event) -> bool:
-        """Show the modal from the worker thread and block until it is answered (or the turn is cancelled)."""
+        """Ask through the modal from a worker thread and block until it is answered.
+
+        A cancelled turn or a closing app answers No, so the thread never outlives the app waiting.
+        """
         answer: Future[bool] = Future()
-        self.call_from_thread(self._push_approval, request, answer)
+        self._hand_over(ApprovalAsked(request, answer))
         while True:
             try:
                 return answer.result(timeout=0.1)
             except FutureTimeout:
-                if cancel.is_set():
-                    self.call_from_thread(self._withdraw_approval)
+                if cancel.is_set() or not self.is_running:
+                    _settle(answer, False)
+                    self._hand_over(ApprovalAsked(request, answer))  # the app takes the answered modal down
                     return False
 
-    def _push_approval(self, request: ApprovalRequest, answer: Future[bool]) -> None:
-        screen = ApprovalScreen(request)
-        self._approval = (screen, answer)
+    def on_approval_asked(self, message: ApprovalAsked) -> None:
+        if message.answer.done():
+            self._withdraw_approval()
+            return
+        screen = ApprovalScreen(message.request)
+        self._approval = (screen, message.answer)
 
         def answered(approved: bool | None) -> None:
             self._approval = None
-            if not answer.done():
-                answer.set_result(bool(approved))
+            _settle(message.answer, bool(approved))
 
-        self.agents.set_state(request.agent, "waiting for you")
+        self.agents.set_state(message.request.agent, "waiting for you")
         self.push_screen(screen, answered)
 
     def _withdraw_approval(self) -> None:
@@ -263,10 +289,16 @@ class ChatApp(App[None]):
         if self._approval is not None:
             screen, answer = self._approval
             self._approval = None
-            if not answer.done():
-                answer.set_result(False)
+            _settle(answer, False)
             if screen.is_current:
                 screen.dismiss(False)
+
+    def on_unmount(self) -> None:
+        """However the app ends, a running turn is told to stop and an open question is answered No."""
+        if self.cancel is not None:
+            self.cancel.set()
+        if self._approval is not None:
+            _settle(self._approval[1], False)
 
     async def on_session_event(self, message: SessionEvent) -> None:
         await self.show_event(message.event)
@@ -342,7 +374,7 @@ class ChatApp(App[None]):
         await self.conversation.add_note("stopping the turn before quitting…")
 
     def action_toggle_catalog(self) -> None:
-        self.query_one(CatalogTree).toggle_class("hidden")
+        self.catalog_tree.toggle_class("hidden")
 
     async def action_clear(self) -> None:
         await self.conversation.clear()
@@ -352,7 +384,7 @@ class ChatApp(App[None]):
             self._show_hint(self.prompt.completions())
 
     def _show_hint(self, candidates: list[str]) -> None:
-        hint = self.query_one("#hint", Static)
+        hint = self.hint
         hint.update("  ".join(c.strip() for c in candidates[:12]) + ("  …" if len(candidates) > 12 else ""))
         hint.set_class(bool(candidates), "visible")
 
@@ -460,26 +492,32 @@ class ChatApp(App[None]):
         """Commands that touch data or git run off the UI thread; their output arrives as events."""
         name = line.command.name
         call = ToolCall(YOU, f"command-{next(self._ids)}", name, {"sql": line.argument} if name in {"run", "validate"} else {})
+        catalog_changed = False
         try:
             if name == "data":
                 session.add_source(line.argument)
-                self.call_from_thread(self.query_one(CatalogTree).show_catalog, session.catalog)
-                self.post_message(SessionEvent(ToolResult(YOU, call.call_id, name, f"added {line.argument}")))
+                catalog_changed = True
+                self._hand_over(SessionEvent(ToolResult(YOU, call.call_id, name, f"added {line.argument}")))
             elif name == "validate":
-                self.post_message(SessionEvent(call))
-                self.post_message(SessionEvent(_validate(line.argument, session)))
+                self._hand_over(SessionEvent(call))
+                self._hand_over(SessionEvent(_validate(line.argument, session)))
             elif name == "run":
                 from tools.sql import run_query
 
-                self.post_message(SessionEvent(call))
+                self._hand_over(SessionEvent(call))
                 result = run_query(line.argument, session.catalog)
-                self.post_message(SessionEvent(ToolResult(YOU, call.call_id, name, result.to_dict())))
+                self._hand_over(SessionEvent(ToolResult(YOU, call.call_id, name, result.to_dict())))
             elif name == "commit":
                 self._commit(line.argument)
         except DeassistError as exc:
-            self.post_message(SessionEvent(ErrorEvent(exc.code, exc.message)))
+            self._hand_over(SessionEvent(ErrorEvent(exc.code, exc.message)))
         finally:
-            self.call_from_thread(setattr, self.status, "busy", False)
+            self._hand_over(CommandFinished(catalog_changed))
+
+    def on_command_finished(self, message: CommandFinished) -> None:
+        self.status.busy = False
+        if message.catalog_changed and self.session is not None:
+            self.catalog_tree.show_catalog(self.session.catalog)
 
     def _commit(self, given: str) -> None:
         """Draft the attributed message for what is staged, ask, then commit through git (and its hooks)."""
@@ -490,10 +528,16 @@ class ChatApp(App[None]):
         detail = "\n".join([draft.message, "", *draft.staged, *([""] + warnings if warnings else [])])
         request = ApprovalRequest(f"commit-{next(self._ids)}", YOU, "commit", "git commit with this message", detail)
         if not self._approve_in_thread(request, threading.Event()):
-            self.post_message(SessionEvent(ErrorEvent("DEA-TUI-COMMIT-DECLINED", "not committed")))
+            self._hand_over(SessionEvent(ErrorEvent("DEA-TUI-COMMIT-DECLINED", "not committed")))
             return
         head = commit(self.config.workdir, draft.message)
-        self.post_message(SessionEvent(FinalAnswer(f"committed `{head}`", draft.agents)))
+        self._hand_over(SessionEvent(FinalAnswer(f"committed `{head}`", draft.agents)))
+
+
+def _settle(answer: Future[bool], approved: bool) -> None:
+    """Answer once: the modal, a cancel and a closing app may all try."""
+    with suppress(InvalidStateError):
+        answer.set_result(approved)
 
 
 def _validate(sql: str, session: Session) -> ValidationResult:
