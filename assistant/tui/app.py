@@ -43,7 +43,7 @@ from assistant.tui.conversation import Conversation
 from assistant.tui.palette import SlashCommands
 from assistant.tui.panels import AgentsPanel, CatalogTree, StatusLine
 from assistant.tui.prompt import PromptInput
-from tools.catalog import Catalog
+from tools.catalog.model import Catalog
 from tools.errors import DeassistError
 
 if TYPE_CHECKING:
@@ -167,7 +167,8 @@ class ChatApp(App[None]):
         self.status.session = self.config.session or "new"
         self.catalog_tree.show_catalog(Catalog())
         self.prompt.focus()
-        self.open_session(self.config, first=True)
+        # After the first paint: the session's imports (LangGraph) would otherwise hold up the screen.
+        self.call_after_refresh(self.open_session, self.config, True)
 
     def on_resize(self, event: events.Resize) -> None:
         """Side panels give way on small terminals so the conversation keeps room to read."""

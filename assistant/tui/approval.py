@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.syntax import Syntax
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -28,6 +27,8 @@ class ApprovalScreen(ModalScreen[bool]):
         self.request = request
 
     def compose(self) -> ComposeResult:
+        from rich.syntax import Syntax
+
         request = self.request
         with Vertical(id="approval-box") as box:
             box.border_title = f"approval · {request.agent}"

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.syntax import Syntax
 from rich.text import Text
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Collapsible, DataTable, Markdown, Static
-from textual.widgets._markdown import MarkdownStream
+from textual.widget import Widget
+from textual.widgets import Collapsible, Static
 
 from assistant.events import ApprovalDecision, FinalAnswer, ToolCall, ToolResult, ValidationResult
+
+if TYPE_CHECKING:
+    from textual.widgets import DataTable, Markdown
+    from textual.widgets._markdown import MarkdownStream
+
+# Markdown (markdown-it), DataTable and Syntax (pygments) are imported where first used: the first
+# paint of the chat needs none of them.
 
 # Inputs that are code, and the lexer that highlights them.
 CODE_INPUTS = {"sql": "sql", "query": "sql", "content": "text", "diff": "diff"}
@@ -22,6 +28,8 @@ class AgentText(Vertical):
     """One agent's run of streamed text, rendered as Markdown as it arrives."""
 
     def __init__(self, agent: str) -> None:
+        from textual.widgets import Markdown
+
         super().__init__(classes="agent-text")
         self.agent = agent
         self.markdown = Markdown()
@@ -34,7 +42,7 @@ class AgentText(Vertical):
 
     async def write(self, text: str) -> None:
         if self.stream is None:
-            self.stream = Markdown.get_stream(self.markdown)
+            self.stream = self.markdown.get_stream(self.markdown)
         self.received += len(text)
         await self.stream.write(text)
 
@@ -52,7 +60,7 @@ class ToolBlock(Collapsible):
         self.call = call
         self.validations: set[tuple[str, str, bool]] = set()
 
-    def _append(self, *widgets: Static | DataTable) -> None:
+    def _append(self, *widgets: Widget) -> None:
         self.query_one(Collapsible.Contents).mount(*widgets)
 
     def show_validation(self, result: ValidationResult) -> None:
@@ -76,6 +84,8 @@ class ToolBlock(Collapsible):
 
 
 def _input_widgets(tool_input: dict[str, Any]) -> list[Static]:
+    from rich.syntax import Syntax
+
     widgets: list[Static] = []
     plain: dict[str, Any] = {}
     for key, value in tool_input.items():
@@ -107,7 +117,7 @@ def _validation_widget(result: ValidationResult) -> Static:
     return Static(text.rstrip() or text, classes="diagnostics")
 
 
-def _output_widgets(result: ToolResult) -> list[Static | DataTable]:
+def _output_widgets(result: ToolResult) -> list[Widget]:
     output = _decoded(result.output)
     if result.is_error:
         return [Static(Text(_short(output, 2000), style="red"), classes="tool-error")]
@@ -125,6 +135,8 @@ def _output_widgets(result: ToolResult) -> list[Static | DataTable]:
 
 
 def result_table(columns: list[Any], rows: list[Any]) -> DataTable:
+    from textual.widgets import DataTable
+
     table: DataTable = DataTable(zebra_stripes=True, cursor_type="row", classes="result")
     table.add_columns(*(str(c) for c in columns))
     for row in rows[:TABLE_ROWS_SHOWN]:
@@ -217,6 +229,8 @@ class Conversation(VerticalScroll):
         """The final answer, unless it was already streamed word for word; then who contributed."""
         await self.end_text()
         if answer.text.strip() and answer.text.strip() not in self.streamed_this_turn:
+            from textual.widgets import Markdown
+
             await self.mount(Markdown(answer.text, classes="answer"))
         footer = "agents: " + ", ".join(answer.agents) if answer.agents else ""
         if answer.commit_message:
@@ -229,15 +243,13 @@ class Conversation(VerticalScroll):
         await self.mount(Static(text, classes=classes))
 
     async def add_markdown(self, text: str) -> None:
+        from textual.widgets import Markdown
+
         await self.end_text()
         await self.mount(Markdown(text, classes="reply"))
 
     async def add_error(self, code: str, message: str) -> None:
         await self.add_note(Text(f"error {code}: {message}", style="bold red"), classes="error")
-
-    async def add_widget(self, widget: Static | DataTable) -> None:
-        await self.end_text()
-        await self.mount(widget)
 
     async def clear(self) -> None:
         await self.end_text()

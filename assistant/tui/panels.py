@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static, Tree
 
-from tools.catalog import Catalog, Table
+from tools.catalog.model import Catalog, Table
 
 STATE_STYLES = {"working": "bold yellow", "waiting for you": "bold magenta", "done": "green", "idle": "dim", "cancelled": "red"}
 
