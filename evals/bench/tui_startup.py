@@ -6,9 +6,10 @@ same run, is a bare Textual App with one Static. Target: the chat app paints wit
 session (LangGraph, the catalog) opens after the first paint; when it is ready is reported too.
 
 Streaming: the real chat app (headless, 120x40) receives TextDelta events from a thread at 50
-tokens/s, as a session's worker would hand them over; the lag of a token is the time from its
-sending to the end of the Markdown update that shows it. The stream keeps up when the lag stays
-bounded (p95 under 250 ms, the last token shown within 500 ms) instead of growing with the stream.
+tokens/s, as a session's worker hands them over; the lag of a token is the time from its sending
+to the end of the Markdown update that holds it. The baseline, in the same run, is the same feed
+into a bare app that sets one Static to the text so far. The chat keeps up when its lag stays
+bounded (the last token within 1 s) instead of growing with the stream.
 
     python evals/bench/tui_startup.py [--repeat 5] [--tokens 500] [--rate 50]
 """
@@ -24,6 +25,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,6 +47,7 @@ Bare().run(headless=True, size=(120, 40), auto_pilot=painted)
 
 CHAT_CHILD = """
 import os, sys, time
+from collections.abc import Callable
 from pathlib import Path
 from assistant.session import SessionConfig
 from assistant.tui.app import ChatApp
@@ -96,7 +99,27 @@ def startup(repeat: int) -> None:
     print(f"  session open (offline, shop catalog): {statistics.median(session) * 1000:7.0f} ms after launch")
 
 
-def streaming(tokens: int, rate: float) -> None:
+WORDS = (("Orders grew **12%** in March; the `orders` table holds 300 rows. " * 4) + "\n\n- top customer: Ada\n- second: Grace\n\n").split(" ")
+
+
+def feed(post: Callable[[str], object], tokens: int, rate: float, sent: list[tuple[float, int]]) -> None:
+    """Post `tokens` words at `rate` a second, from this (worker) thread, noting when each left."""
+    total = 0
+    started = time.perf_counter()
+    for i in range(tokens):
+        text = WORDS[i % len(WORDS)] + " "
+        total += len(text)
+        time.sleep(max(0.0, started + i / rate - time.perf_counter()))
+        sent.append((time.perf_counter(), total))
+        post(text)
+
+
+def lags(sent: list[tuple[float, int]], shown: list[tuple[float, int]]) -> list[float]:
+    """Per token: from its sending to the first update that covers it."""
+    return [next(t for t, covered in shown if covered >= upto) - when for when, upto in sent]
+
+
+def stream_into_chat(tokens: int, rate: float) -> list[float]:
     from textual.await_complete import AwaitComplete
     from textual.widgets import Markdown
 
@@ -104,7 +127,8 @@ def streaming(tokens: int, rate: float) -> None:
     from assistant.session import SessionConfig
     from assistant.tui.app import ChatApp, SessionEvent
 
-    rendered: list[tuple[float, int]] = []  # (when an update finished, characters it covers)
+    shown: list[tuple[float, int]] = []  # (when a Markdown update finished, characters it covers)
+    sent: list[tuple[float, int]] = []
     original = Markdown.append
 
     def timed_append(self: Markdown, markdown: str) -> AwaitComplete:
@@ -113,13 +137,9 @@ def streaming(tokens: int, rate: float) -> None:
 
         async def finished() -> None:
             await pending
-            rendered.append((time.perf_counter(), covered))
+            shown.append((time.perf_counter(), covered))
 
         return AwaitComplete(finished())
-
-    Markdown.append = timed_append  # type: ignore[method-assign]
-    words = (("Orders grew **12%** in March; the `orders` table holds 300 rows. " * 4) + "\n\n- top customer: Ada\n- second: Grace\n\n").split(" ")
-    sent: list[tuple[float, int]] = []  # (when a token was sent, characters up to and including it)
 
     async def run() -> None:
         with tempfile.TemporaryDirectory() as home:
@@ -127,36 +147,72 @@ def streaming(tokens: int, rate: float) -> None:
             async with app.run_test(size=(120, 40)) as pilot:
                 while app.session is None:
                     await pilot.pause(0.05)
-
-                def feed() -> None:
-                    total = 0
-                    started = time.perf_counter()
-                    for i in range(tokens):
-                        text = words[i % len(words)] + " "
-                        total += len(text)
-                        time.sleep(max(0.0, started + i / rate - time.perf_counter()))
-                        sent.append((time.perf_counter(), total))
-                        app.post_message(SessionEvent(TextDelta("data-engineer", text)))
-
-                feeder = threading.Thread(target=feed)
+                post = lambda text: app.post_message(SessionEvent(TextDelta("data-engineer", text)))  # noqa: E731
+                feeder = threading.Thread(target=feed, args=(post, tokens, rate, sent))
                 feeder.start()
-                while feeder.is_alive() or not rendered or rendered[-1][1] < sent[-1][1]:
+                while feeder.is_alive() or not shown or shown[-1][1] < sent[-1][1]:
                     await pilot.pause(0.05)
-                feeder.join()
+
+    Markdown.append = timed_append  # type: ignore[method-assign]
+    try:
+        asyncio.run(run())
+    finally:
+        Markdown.append = original  # type: ignore[method-assign]
+    return lags(sent, shown)
+
+
+def stream_into_static(tokens: int, rate: float) -> list[float]:
+    """The baseline: the same feed into a bare app that sets one Static to the text so far."""
+    from textual.app import App, ComposeResult
+    from textual.message import Message
+    from textual.widgets import Static
+
+    shown: list[tuple[float, int]] = []
+    sent: list[tuple[float, int]] = []
+
+    class Token(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    class Bare(App[None]):
+        text = ""
+
+        def compose(self) -> ComposeResult:
+            yield Static()
+
+        def on_token(self, message: Token) -> None:
+            self.text += message.text
+            self.query_one(Static).update(self.text)
+            shown.append((time.perf_counter(), len(self.text)))
+
+    async def run() -> None:
+        app = Bare()
+        async with app.run_test(size=(120, 40)) as pilot:
+            feeder = threading.Thread(target=feed, args=(lambda text: app.post_message(Token(text)), tokens, rate, sent))
+            feeder.start()
+            while feeder.is_alive() or not shown or shown[-1][1] < sent[-1][1]:
+                await pilot.pause(0.05)
 
     asyncio.run(run())
-    Markdown.append = original  # type: ignore[method-assign]
-    lags = []
-    for when, upto in sent:
-        shown = next(t for t, covered in rendered if covered >= upto)
-        lags.append(shown - when)
-    lags_sorted = sorted(lags)
-    p95 = lags_sorted[int(0.95 * (len(lags) - 1))]
-    keeps_up = p95 < 0.25 and lags[-1] < 0.5
-    duration = sent[-1][0] - sent[0][0]
-    print(f"streaming {tokens} tokens at {rate:.0f} tokens/s ({duration:.1f} s) into the chat app (headless 120x40)")
-    print(f"  lag from TextDelta to shown: mean {statistics.mean(lags) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, max {max(lags) * 1000:.0f} ms, last token {lags[-1] * 1000:.0f} ms")
-    print(f"  Markdown updates: {len(rendered)} for {tokens} tokens; keeps up: {'yes' if keeps_up else 'NO'}")
+    return lags(sent, shown)
+
+
+def describe(name: str, lag: list[float]) -> float:
+    p95 = sorted(lag)[int(0.95 * (len(lag) - 1))]
+    print(f"  {name}: mean {statistics.mean(lag) * 1000:4.0f} ms, p95 {p95 * 1000:4.0f} ms, max {max(lag) * 1000:4.0f} ms, last token {lag[-1] * 1000:4.0f} ms")
+    return p95
+
+
+def streaming(tokens: int, rate: float) -> None:
+    print(f"streaming {tokens} tokens at {rate:.0f} tokens/s ({tokens / rate:.0f} s), headless 120x40: lag from a token's sending to the widget holding it")
+    base = describe("bare app, one Static (baseline)", stream_into_static(tokens, rate))
+    lag = stream_into_chat(tokens, rate)
+    mine = describe("deassist chat, streamed Markdown ", lag)
+    # A renderer slower than the feed builds a backlog that grows with the stream: by the last token
+    # of a 10 s stream it would be seconds behind. Bounded lag at the end means it keeps up.
+    keeps_up = lag[-1] < 1.0 and statistics.mean(lag[-len(lag) // 5 :]) < 1.0
+    print(f"  p95 ratio {mine / base:.1f}x; keeps up with {rate:.0f} tokens/s (no growing backlog, last token < 1 s): {'yes' if keeps_up else 'NO'}")
 
 
 def main() -> None:
