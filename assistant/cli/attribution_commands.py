@@ -21,7 +21,7 @@ from tools.errors import FAILURE, DeassistError
 
 _REPO = click.option(
     "--repo",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=Path("."),
     show_default=True,
     help="Any folder inside the repository.",

@@ -268,3 +268,33 @@ def test_pre_commit_runs_the_check_at_the_commit_msg_stage(repo: GitRepo) -> Non
     assert "DEA-ATTR-HEADER-FORMAT" in rejected.stdout + rejected.stderr
     accepted = _commit(repo, "-m", "ci: add pre-commit - @data-engineer", env=env)
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+
+
+def test_the_ledger_sees_what_commit_a_and_commit_paths_stage(hooked: GitRepo) -> None:
+    for name in ("a.sql", "b.sql"):
+        hooked.write(name, "select 0\n")
+    hooked.git("add", ".")
+    assert _commit(hooked, "-m", "feat: tables - @data-engineer").returncode == 0
+    for name, agent in (("a.sql", "database-admin"), ("b.sql", "data-engineer")):
+        path = hooked.write(name, f"select 1 -- {agent}\n")
+        record_write(path, agent, path.read_bytes())
+    done = _commit(hooked, "-m", "fix: only a", "a.sql")  # git commits from a temporary index
+    assert done.returncode == 0, done.stderr
+    assert hooked.head_message() == "fix: only a - @database-admin"
+    done = _commit(hooked, "-a", "-m", "fix: the rest")  # not staged before: `-a` stages it
+    assert done.returncode == 0, done.stderr
+    assert hooked.head_message() == "fix: the rest - @data-engineer"
+
+
+def test_a_message_that_is_not_utf8_keeps_its_bytes(hooked: GitRepo) -> None:
+    path = hooked.write("a.sql", "select 1\n")
+    record_write(path, "data-engineer", path.read_bytes())
+    hooked.git("add", ".")
+    hooked.git("config", "i18n.commitEncoding", "ISO-8859-1")
+    message = hooked.root / "latin1.txt"
+    message.write_bytes("feat: add caf\xe9\n".encode("latin-1"))
+    done = _commit(hooked, "-F", str(message))
+    assert done.returncode == 0, done.stderr
+    raw = subprocess.run(["git", "cat-file", "commit", "HEAD"], cwd=hooked.root, capture_output=True, check=True).stdout
+    assert b"encoding ISO-8859-1" in raw
+    assert raw.endswith("feat: add caf\xe9 - @data-engineer\n".encode("latin-1"))  # not re-encoded, not damaged

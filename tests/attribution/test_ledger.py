@@ -116,3 +116,15 @@ def test_the_index_git_is_committing_is_the_one_read(repo: GitRepo, monkeypatch:
     other_index = repo.root / ".git" / "other-index"
     monkeypatch.setenv("GIT_INDEX_FILE", str(other_index))
     assert agents_for_staged(repo.root) == []
+
+
+def test_sha256_repositories_get_sha256_blob_ids(tmp_path: Path, repo: GitRepo) -> None:
+    other = GitRepo(tmp_path / "sha256", repo.home)
+    other.root.mkdir()
+    if other.git("init", "-q", "--object-format=sha256", check=False).returncode != 0:
+        pytest.skip("this git cannot make SHA-256 repositories")
+    path = other.write("a.sql", "select 1\n")
+    entry = record_write(path, "data-engineer", path.read_bytes())
+    assert entry is not None
+    assert entry.blob == other.git("hash-object", "a.sql").stdout.strip()
+    assert len(entry.blob) == 64

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
 
 from tools.attribution.config import AttributionConfig
 from tools.attribution.message import ParsedMessage, clean_message, format_message, parse_message
+from tools.attribution.records import record
 
 # Stands in for the agents when nothing says who contributed; it never passes the check.
 AGENT_PLACEHOLDER = "AGENT"
@@ -30,12 +30,14 @@ _VERB_TYPES = {
 }
 
 
-class Problem(NamedTuple):
+@record
+class Problem:
     code: str
     message: str
 
 
-class CheckResult(NamedTuple):
+@record
+class CheckResult:
     """`skipped` names why the message was not checked (a kind such as `merge`, or `pattern`).
     `suggestion` is None only when there is nothing to build on (an empty message or description)."""
 
@@ -67,7 +69,7 @@ def _guess_type(description: str, config: AttributionConfig) -> str:
     for kind, verbs in _VERB_TYPES.items():
         if first in verbs and kind in config.types:
             return kind
-    return "chore" if "chore" in config.types else config.types[0]
+    return config.types[0] if config.types and "chore" not in config.types else "chore"
 
 
 def _suggest(
@@ -96,32 +98,7 @@ def _suggest(
     return format_message(kind, scope, description, agents, parsed.breaking, parsed.body)
 
 
-def check_message(
-    text: str,
-    config: AttributionConfig | None = None,
-    *,
-    required_agents: Mapping[str, Sequence[str]] | Sequence[str] = (),
-    merging: bool = False,
-) -> CheckResult:
-    """Check `text` (a message as typed, comments and scissors included). Never raises.
-
-    `required_agents` are agents that must be credited (the ledger's, mapped to the staged paths
-    they wrote); `merging` says git is concluding a merge whatever the header says.
-    """
-    config = config if config is not None else AttributionConfig()
-    required = dict(required_agents) if isinstance(required_agents, Mapping) else {n: () for n in required_agents}
-    if required:  # an agent the ledger names is known, even if its persona file is gone
-        config = config._replace(agents=config.agents | frozenset(required))
-    parsed = parse_message(text, config.comment_char, config.agents)
-    kind = "merge" if merging and parsed.kind != "empty" else parsed.kind
-    if kind == "empty" or (kind == "free" and not parsed.description and not parsed.body):
-        what = "the commit message is empty" + (" apart from its agents" if parsed.agents else "")
-        return CheckResult(False, (Problem("DEA-ATTR-EMPTY", what),), None, parsed)
-    if kind in config.skip:
-        return CheckResult(True, (), clean_message(text, config.comment_char), parsed, skipped=kind)
-    if any(re.search(pattern, parsed.header) for pattern in config.skip_patterns):
-        return CheckResult(True, (), clean_message(text, config.comment_char), parsed, skipped="pattern")
-
+def _header_problems(parsed: ParsedMessage, config: AttributionConfig) -> list[Problem]:
     problems: list[Problem] = []
     types = ", ".join(config.types)
     if parsed.type is None:
@@ -141,7 +118,13 @@ def check_message(
         problems.append(Problem("DEA-ATTR-TYPE-UNKNOWN", f'"{parsed.type}" is not a known type ({types}){hint}'))
     if parsed.type is not None and not parsed.description:
         problems.append(Problem("DEA-ATTR-DESCRIPTION-EMPTY", "the header has no description after the colon"))
+    return problems
 
+
+def _agent_problems(
+    parsed: ParsedMessage, config: AttributionConfig, required: Mapping[str, Sequence[str]]
+) -> list[Problem]:
+    problems: list[Problem] = []
     known = sorted(config.agents)
     if not parsed.agents and config.require_agents:
         problems.append(
@@ -183,6 +166,36 @@ def check_message(
             problems.append(
                 Problem("DEA-ATTR-AGENT-NOT-CREDITED", f"@{name}{wrote} (deassist ledger) but is not credited")
             )
+    return problems
+
+
+def check_message(
+    text: str,
+    config: AttributionConfig | None = None,
+    *,
+    required_agents: Mapping[str, Sequence[str]] | Sequence[str] = (),
+    merging: bool = False,
+) -> CheckResult:
+    """Check `text` (a message as typed, comments and scissors included). Never raises.
+
+    `required_agents` are agents that must be credited (the ledger's, mapped to the staged paths
+    they wrote); `merging` says git is concluding a merge whatever the header says.
+    """
+    config = config if config is not None else AttributionConfig()
+    required = dict(required_agents) if isinstance(required_agents, Mapping) else {n: () for n in required_agents}
+    if required:  # an agent the ledger names is known, even if its persona file is gone
+        config = config._replace(agents=config.agents | frozenset(required))
+    parsed = parse_message(text, config.comment_char, config.agents)
+    kind = "merge" if merging and parsed.kind != "empty" else parsed.kind
+    if kind == "empty" or (kind == "free" and not parsed.description and not parsed.body):
+        what = "the commit message is empty" + (" apart from its agents" if parsed.agents else "")
+        return CheckResult(False, (Problem("DEA-ATTR-EMPTY", what),), None, parsed)
+    if kind in config.skip:
+        return CheckResult(True, (), clean_message(text, config.comment_char), parsed, skipped=kind)
+    if any(re.search(pattern, parsed.header) for pattern in config.skip_patterns):
+        return CheckResult(True, (), clean_message(text, config.comment_char), parsed, skipped="pattern")
+
+    problems = _header_problems(parsed, config) + _agent_problems(parsed, config, required)
     if len(parsed.header) > config.header_max_length:
         problems.append(
             Problem(
@@ -192,7 +205,6 @@ def check_message(
         )
     if not parsed.blank_after_header:
         problems.append(Problem("DEA-ATTR-BODY-SEPARATION", "leave a blank line between the header and the body"))
-
     if not problems:
         return CheckResult(True, (), clean_message(text, config.comment_char), parsed)
     suggestion = _suggest(parsed, config, list(required), free_description=parsed.type is None)

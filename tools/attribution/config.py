@@ -11,12 +11,14 @@ from __future__ import annotations
 import marshal
 import os
 import re
-from typing import TYPE_CHECKING, Any, NamedTuple
 
+from tools.attribution.records import record
 from tools.errors import DeassistError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import Any
 
     from tools.attribution.repository import Repository
 
@@ -39,7 +41,8 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _TYPE = re.compile(r"^[A-Za-z][\w-]*$")
 
 
-class AttributionConfig(NamedTuple):
+@record
+class AttributionConfig:
     """`skip` lists the kinds of message git writes itself that are not checked; `skip_patterns`
     are regular expressions: a header matching one is not checked either."""
 

@@ -22,10 +22,10 @@ from tools.errors import FAILURE, USAGE, DeassistError
 SUGGESTION_FILE = "COMMIT_SUGGESTION"
 
 
-def _read(path: str) -> str:
+def _read(path: str, errors: str = "replace") -> str:
     try:
         with open(path, "rb") as handle:
-            return handle.read().decode("utf-8", errors="replace")
+            return handle.read().decode("utf-8", errors=errors)
     except OSError as exc:
         raise DeassistError(
             "DEA-HOOK-MESSAGE-FILE", f"cannot read the commit message file {path} ({exc.strerror})"
@@ -91,15 +91,16 @@ def prepare_file(message_file: StrPath, source: str | None = None, cwd: StrPath 
     agents = list(staged_writes(repo.root)) if repo is not None else []
     if repo is None or not agents:
         return 0
-    text = _read(os.fspath(message_file))
+    # surrogateescape: a message in another encoding (i18n.commitEncoding) is written back byte for byte
+    text = _read(os.fspath(message_file), errors="surrogateescape")
     config = _config(repo, text)
     header = parse_message(text, config.comment_char).header
     if header and message_kind(header) in config.skip:
         return 0
     updated = add_agents(text, agents, config.comment_char, config.agents)
     if updated != text:
-        with open(message_file, "w", encoding="utf-8") as handle:
-            handle.write(updated)
+        with open(message_file, "wb") as handle:
+            handle.write(updated.encode("utf-8", errors="surrogateescape"))
     return 0
 
 

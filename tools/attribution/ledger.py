@@ -8,10 +8,12 @@ the agent's and nothing has to be hashed at commit time.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from tools.attribution.repository import Repository, find_repository
@@ -28,14 +30,8 @@ class LedgerEntry:
     blob: str  # git blob id of the content written
 
 
-def ledger_path(repo: Repository) -> Path:
-    return Path(ledger_file(repo))
-
-
 def blob_id(content: bytes, object_format: str = "sha1") -> str:
     """The id git gives a blob of `content` (`git hash-object`), in the repository's hash."""
-    import hashlib  # here, not at the top: the hook reads the ledger but never hashes
-
     digest = hashlib.new(object_format)
     digest.update(b"blob %d\0" % len(content))
     digest.update(content)
@@ -52,8 +48,6 @@ def _object_format(repo: Repository) -> str:
 
 def record_write(path: Path, agent: str, content: bytes) -> LedgerEntry | None:
     """Record that `agent` wrote `content` to `path` (absolute); None when `path` is in no work tree."""
-    from datetime import UTC, datetime
-
     path = Path(path).absolute()
     repo = find_repository(path.parent)
     if repo is None:
@@ -70,7 +64,7 @@ def record_write(path: Path, agent: str, content: bytes) -> LedgerEntry | None:
         time=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         blob=blob_id(content, _object_format(repo)),
     )
-    target = ledger_path(repo)
+    target = Path(ledger_file(repo))
     target.parent.mkdir(parents=True, exist_ok=True)
     line = (json.dumps(asdict(entry), ensure_ascii=False) + "\n").encode("utf-8")
     # One O_APPEND write per entry keeps lines whole when several agents write at once.

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
-from typing import NamedTuple
+
+from tools.attribution.records import record
 
 # What `core.commentChar=auto` may choose, in git's order of preference.
 AUTO_COMMENT_CHARS = "#;@!$%^&|:"
@@ -27,11 +28,11 @@ _REVERT = re.compile(r'^(?:Revert|Reapply) ".*"\s*$')
 _AUTOSQUASH = re.compile(r"^(fixup|squash|amend)! ")
 
 
-class ParsedMessage(NamedTuple):
+@record
+class ParsedMessage:
     """A commit message in parts. `kind` is conventional, free (no `type:` prefix), merge, revert,
     fixup, squash, amend or empty; `canonical_*` say whether a part is written exactly as the
-    convention spells it. (Records in this package are NamedTuples, not dataclasses: importing
-    `dataclasses` costs the commit hook more than the rest of its work.)"""
+    convention spells it."""
 
     kind: str
     header: str

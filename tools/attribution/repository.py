@@ -9,14 +9,15 @@ really has to be asked.
 from __future__ import annotations
 
 import os
-from typing import NamedTuple
 
+from tools.attribution.records import record
 from tools.errors import FAILURE, DeassistError
 
 StrPath = str | os.PathLike[str]
 
 
-class Repository(NamedTuple):
+@record
+class Repository:
     """A non-bare repository: its work tree, its (per-worktree) git directory and the shared one,
     as absolute paths."""
 
