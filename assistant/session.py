@@ -108,12 +108,18 @@ class Session:
         graph = self._compiled(cancel or threading.Event())
         pending = list(graph.get_state(self._thread()).interrupts)
         if not pending:
-            yield events.ErrorEvent("DEA-ASK-NOTHING-PENDING", f"session {self.name!r} has no request waiting for approval")
+            yield events.ErrorEvent(
+                "DEA-ASK-NOTHING-PENDING", f"session {self.name!r} has no request waiting for approval"
+            )
             return
         yield from _errors_as_events(self._resume(graph, pending, approve, cancel or threading.Event()))
 
     def _resume(
-        self, graph: Any, pending: list[Any], approve: Callable[[events.ApprovalRequest], bool] | None, cancel: threading.Event
+        self,
+        graph: Any,
+        pending: list[Any],
+        approve: Callable[[events.ApprovalRequest], bool] | None,
+        cancel: threading.Event,
     ) -> Iterator[events.Event]:
         answers = yield from self._decide(pending, approve)
         yield from self._run(graph, self._resume_command(answers), approve, cancel)
@@ -121,6 +127,7 @@ class Session:
     def _ask(
         self, request: str, approve: Callable[[events.ApprovalRequest], bool] | None, cancel: threading.Event
     ) -> Iterator[events.Event]:
+        self._context.written.clear()  # files written by this request, for its commit message
         payload: Any = {
             "request": request,
             "language": detect_language(request),
@@ -132,12 +139,18 @@ class Session:
         yield from self._run(self._compiled(cancel), payload, approve, cancel)
 
     def _run(
-        self, graph: Any, payload: Any, approve: Callable[[events.ApprovalRequest], bool] | None, cancel: threading.Event
+        self,
+        graph: Any,
+        payload: Any,
+        approve: Callable[[events.ApprovalRequest], bool] | None,
+        cancel: threading.Event,
     ) -> Iterator[events.Event]:
         config = self._thread() | {"recursion_limit": 200}
         while True:
             pending: list[Any] = []
-            for namespace, mode, data in graph.stream(payload, config, stream_mode=["custom", "updates"], subgraphs=True, durability=DURABILITY):
+            for namespace, mode, data in graph.stream(
+                payload, config, stream_mode=["custom", "updates"], subgraphs=True, durability=DURABILITY
+            ):
                 if cancel.is_set():
                     yield events.ErrorEvent("DEA-ASK-CANCELLED", "the request was cancelled")
                     return

@@ -23,19 +23,41 @@ class AskRenderer:
         self.failed_validation = False
         self.tool_calls: list[dict[str, Any]] = []
         self.approvals: list[dict[str, Any]] = []
-        self.usage = {"input_tokens": 0, "output_tokens": 0, "cache_read_tokens": 0, "cache_write_tokens": 0, "cost_usd": 0.0}
+        self.usage = {
+            "input_tokens": 0,
+            "output_tokens": 0,
+            "cache_read_tokens": 0,
+            "cache_write_tokens": 0,
+            "cost_usd": 0.0,
+        }
         self._calls: dict[str, dict[str, Any]] = {}
+        self._written: dict[str, int] = {}
+        self._status: Any = None
+        if not as_json and sys.stderr.isatty():
+            from rich.console import Console
+
+            # On a terminal a status line streams what the agents are writing as it arrives.
+            self._status = Console(stderr=True).status("thinking")
+            self._status.start()
 
     def approve(self, request: events.ApprovalRequest) -> bool:
         """Ask on the terminal; without one (or with --json) the answer is no: only --yes approves blind."""
         if not self.interactive:
             self._progress(f"  not approved (no terminal; pass --yes): {request.summary}")
             return False
+        if self._status is not None:
+            self._status.stop()
         click.echo(f"\n{request.agent} wants to {request.summary}:\n{request.detail}", err=True)
-        return click.confirm("Approve?", default=False, err=True)
+        approved = click.confirm("Approve?", default=False, err=True)
+        if self._status is not None:
+            self._status.start()
+        return approved
 
     def handle(self, event: events.Event) -> None:
-        if isinstance(event, events.AgentStarted):
+        if isinstance(event, events.TextDelta) and self._status is not None:
+            self._written[event.agent] = self._written.get(event.agent, 0) + len(event.text)
+            self._status.update(f"{event.agent} is writing: {self._written[event.agent]:,} characters")
+        elif isinstance(event, events.AgentStarted):
             self._progress(f"▸ {event.agent} ({event.role})")
         elif isinstance(event, events.ToolCall):
             entry = {"agent": event.agent, "id": event.call_id, "name": event.name, "input": event.input}
@@ -62,6 +84,8 @@ class AskRenderer:
             self.error = event
 
     def finish(self, session: Session) -> None:
+        if self._status is not None:
+            self._status.stop()
         if self.error is not None or self.answer is None:
             return
         if self.as_json:
@@ -89,7 +113,9 @@ class AskRenderer:
         self._progress(f"agents: {', '.join(self.answer.agents)} · session {session.name}")
 
     def _progress(self, line: str) -> None:
-        if not self.as_json:
+        if self._status is not None:
+            self._status.console.print(line, style="dim", markup=False, highlight=False)
+        elif not self.as_json:
             click.echo(click.style(line, dim=True), err=True)
 
 

@@ -36,11 +36,13 @@ def agent_brief(
         parts.append(f"<collaborators>{', '.join(collaborators)}</collaborators>")
     if catalog.tables:
         tables = relevant_tables(catalog, request)
-        parts.append(f"<sources total_tables=\"{len(catalog.tables)}\">\n{schema_brief(catalog, tables)}\n</sources>")
+        parts.append(
+            f'<sources total_tables="{len(catalog.tables)}">\n{schema_brief(catalog, tables, request)}\n</sources>'
+        )
     else:
         parts.append("<sources>none given: the user passed no --data</sources>")
     for note in notes or []:
-        parts.append(f"<notes from=\"{note['agent']}\">\n{note['text']}\n</notes>")
+        parts.append(f'<notes from="{note["agent"]}">\n{note["text"]}\n</notes>')
     parts.append(f"<request>\n{request}\n</request>")
     if role == "collaborator":
         parts.append(

@@ -30,6 +30,7 @@ COORDINATOR = "coordinator"
 MAX_TURNS = 10
 MAX_COLLABORATORS = 3
 HISTORY_TURNS = 3
+COMMIT_LABEL = {"en": "Proposed commit message:", "zh-TW": "建議的提交訊息：", "ko": "제안하는 커밋 메시지:"}
 
 
 @dataclass
@@ -139,7 +140,12 @@ def build_graph(deps: GraphDeps, checkpointer: Any) -> Any:
     def send_lead(state: GraphState) -> Any:
         from langgraph.types import Send
 
-        notes = [n for n in state.get("notes") or [] if n["role"] == "collaborator"]
+        # In the order the coordinator named them, whichever finished first.
+        order = {name: i for i, name in enumerate(state["collaborators"])}
+        notes = sorted(
+            (n for n in state.get("notes") or [] if n["role"] == "collaborator"),
+            key=lambda n: order.get(n["agent"], 99),
+        )
         return [Send("lead", _payload(state, state["lead"], "lead", notes))]
 
     def _payload(state: GraphState, name: str, role: str, notes: list[dict[str, Any]] | None = None) -> AgentInput:
@@ -154,7 +160,10 @@ def build_graph(deps: GraphDeps, checkpointer: Any) -> Any:
         )
         history: list[dict[str, Any]] = []
         for turn in (state.get("history") or [])[-HISTORY_TURNS:]:
-            history += [msg.user_text(turn["request"]), {"role": "assistant", "content": [{"type": "text", "text": turn["answer"]}]}]
+            history += [
+                msg.user_text(turn["request"]),
+                {"role": "assistant", "content": [{"type": "text", "text": turn["answer"]}]},
+            ]
         return {"agent": name, "role": role, "language": state["language"], "brief": brief, "history": history}
 
     def gather(state: GraphState) -> dict[str, Any]:
@@ -163,12 +172,13 @@ def build_graph(deps: GraphDeps, checkpointer: Any) -> Any:
     def finish(state: GraphState) -> dict[str, Any]:
         lead_notes = [n for n in state.get("notes") or [] if n["role"] == "lead"]
         answer = lead_notes[-1]["text"] if lead_notes else ""
-        contributed = [state["lead"], *(n["agent"] for n in state.get("notes") or [] if n["role"] == "collaborator")]
-        agents = list(dict.fromkeys(contributed))
+        noted = {n["agent"] for n in state.get("notes") or [] if n["role"] == "collaborator"}
+        agents = [state["lead"], *(name for name in state["collaborators"] if name in noted)]
         commits = state.get("commits") or []
         commit_message = commits[-1] if commits else _files_commit(deps.context, agents)
         if commit_message and commit_message not in answer:
-            answer += f"\n\nProposed commit message:\n\n```text\n{commit_message}\n```"
+            label = COMMIT_LABEL.get(state["language"], COMMIT_LABEL["en"])
+            answer += f"\n\n{label}\n\n```text\n{commit_message}\n```"
         validated = list(dict.fromkeys(state.get("validated") or []))
         return {
             "answer": answer,
@@ -210,7 +220,9 @@ def _files_commit(context: ToolContext, agents: list[str]) -> str | None:
 
 def _usage(turn: Any) -> events.Usage:
     u = turn.usage
-    return events.Usage(u.input_tokens, u.output_tokens, u.cache_read_tokens, u.cache_write_tokens, u.cost_usd, turn.model)
+    return events.Usage(
+        u.input_tokens, u.output_tokens, u.cache_read_tokens, u.cache_write_tokens, u.cost_usd, turn.model
+    )
 
 
 def _agent_subgraph(deps: GraphDeps) -> Any:
@@ -261,7 +273,7 @@ def _agent_subgraph(deps: GraphDeps) -> Any:
             new.append(msg.user_text(repair_request(failed, repairs + 1)))
             return {"messages": new, "turns": turns, "repairs": repairs + 1, "next": "model"}
         if failed:
-            text += "\n" + failure_note(failed)
+            text += "\n" + failure_note(failed, state["language"])
         write(events.AgentFinished(name))
         return {
             "messages": new,
@@ -312,7 +324,11 @@ def _agent_subgraph(deps: GraphDeps) -> Any:
                 if call["name"] == "propose_commit_message" and not is_error:
                     commits.append(output_data["message"])
             write(events.ToolResult(name, call["id"], call["name"], output_data, is_error))
-            content = output_data if isinstance(output_data, str) else json.dumps(output_data, default=str, ensure_ascii=False)
+            content = (
+                output_data
+                if isinstance(output_data, str)
+                else json.dumps(output_data, default=str, ensure_ascii=False)
+            )
             results.append({"type": "tool_result", "tool_use_id": call["id"], "content": content, "is_error": is_error})
         return {"messages": [{"role": "user", "content": results}], "validated": validated, "commits": commits}
 
@@ -349,5 +365,9 @@ def _validations(write: Any, agent: str, call: dict[str, Any], data: Any, contex
         return [sql]
     if "valid" not in report:
         return []
-    write(events.ValidationResult(agent, sql, str(report.get("dialect", "")), bool(report["valid"]), report.get("diagnostics", [])))
+    write(
+        events.ValidationResult(
+            agent, sql, str(report.get("dialect", "")), bool(report["valid"]), report.get("diagnostics", [])
+        )
+    )
     return [sql] if report["valid"] else []

@@ -27,7 +27,20 @@ AGGREGATES = {
 MONEY_WORDS = {"value", "revenue", "sale", "spend", "spending", "amount", "price", "cost", "total", "money", "worth"}
 MONEY_COLUMNS = ("amount", "total", "revenue", "value", "sales", "cost", "price")
 LABEL_COLUMNS = ("name", "title", "label", "email", "code")
-QUESTION_WORDS = {"top", "best", "first", "much", "many", "number", "ranked", "rank", "highest", "lowest", "order", "ordered"}
+QUESTION_WORDS = {
+    "top",
+    "best",
+    "first",
+    "much",
+    "many",
+    "number",
+    "ranked",
+    "rank",
+    "highest",
+    "lowest",
+    "order",
+    "ordered",
+}
 
 
 @dataclass
@@ -44,7 +57,9 @@ class TableInfo:
             for fk in data.get("foreign_keys", [])
             if len(fk["columns"]) == 1
         ]
-        return cls(data["name"], [(c["name"], c["type"]) for c in data["columns"]], list(data.get("primary_key") or []), fks)
+        return cls(
+            data["name"], [(c["name"], c["type"]) for c in data["columns"]], list(data.get("primary_key") or []), fks
+        )
 
     def key(self) -> str | None:
         if self.primary_key:
@@ -72,8 +87,10 @@ def _mentions(question: str, names: list[str]) -> list[tuple[int, str]]:
     for name in names:
         parts = [w for w in words(name) if w not in {"id"}]
         for i, word in enumerate(asked):
-            if parts and related(word, parts[0]) and all(
-                any(related(a, p) for a in asked[i : i + len(parts) + 1]) for p in parts
+            if (
+                parts
+                and related(word, parts[0])
+                and all(any(related(a, p) for a in asked[i : i + len(parts) + 1]) for p in parts)
             ):
                 found.append((i, name))
                 break
@@ -84,17 +101,22 @@ def _aggregate(question: str) -> str | None:
     """The aggregate asked for; "highest total" ranks a total, so the total wins over the ranking word."""
     lowered = question.lower()
     hits = [(lowered.find(k), agg) for agg, keys in AGGREGATES.items() for k in keys if re.search(rf"\b{k}\b", lowered)]
-    if not hits:
+    if not hits and not re.search(r"\b(most|fewest)\b", lowered):
         return None
     found = {agg for _, agg in hits}
+    if not found & {"sum", "avg"} and re.search(r"\b(most|fewest|least)\s+[a-z]", lowered):
+        return "count"  # "the most customers": a count, ranked
     for agg in ("sum", "avg", "count"):
         if agg in found and found & {"max", "min"}:
             return agg
-    return min(hits)[1]
+    return min(hits)[1] if hits else "count"
 
 
 def _limit(question: str) -> int | None:
-    found = re.search(r"\b(?:top|first|best|biggest|largest)\s+(\d+)\b|\b(\d+)\s+(?:top|best|biggest|largest|most)\b", question.lower())
+    found = re.search(
+        r"\b(?:top|first|best|biggest|largest|which|what)\s+(\d+)\b|\b(\d+)\s+(?:top|best|biggest|largest|most)\b",
+        question.lower(),
+    )
     if found:
         return int(found.group(1) or found.group(2))
     return 10 if re.search(r"\btop\b", question.lower()) else None
@@ -119,12 +141,16 @@ def _join_graph(tables: dict[str, TableInfo]) -> dict[str, list[tuple[str, str, 
                 if other.name == table.name or key is None:
                     continue
                 stem = singular(other.name.lower())
-                if column.lower() in {f"{stem}_id", f"{stem}_{key.lower()}"} or (column.lower() == key.lower() and key.lower() != "id" and table.key() != column):
+                if column.lower() in {f"{stem}_id", f"{stem}_{key.lower()}"} or (
+                    column.lower() == key.lower() and key.lower() != "id" and table.key() != column
+                ):
                     add(table.name, column, other.name, key)
     return edges
 
 
-def _path(edges: dict[str, list[tuple[str, str, str]]], start: str, goal: str) -> list[tuple[str, str, str, str]] | None:
+def _path(
+    edges: dict[str, list[tuple[str, str, str]]], start: str, goal: str
+) -> list[tuple[str, str, str, str]] | None:
     """Join steps (from table, from column, to table, to column) from `start` to `goal`, shortest first."""
     queue: deque[tuple[str, list[tuple[str, str, str, str]]]] = deque([(start, [])])
     seen = {start}
@@ -139,7 +165,9 @@ def _path(edges: dict[str, list[tuple[str, str, str]]], start: str, goal: str) -
     return None
 
 
-def plan_query(question: str, table_data: list[dict[str, Any]], values: dict[tuple[str, str], list[str]] | None = None) -> Query | None:
+def plan_query(
+    question: str, table_data: list[dict[str, Any]], values: dict[tuple[str, str], list[str]] | None = None
+) -> Query | None:
     """SQL answering `question` over `table_data` (inspect's table objects), or None when it does not map."""
     tables = {t["name"]: TableInfo.of(t) for t in table_data}
     if not tables:
@@ -171,8 +199,12 @@ def plan_query(question: str, table_data: list[dict[str, Any]], values: dict[tup
     by = re.search(r"\b(?:by|per|for each|each|grouped by)\s+(?:the\s+)?([a-z_ ]+)", lowered)
     if by:
         group = _group_column(tokens(by.group(1))[:2], tables, column_hits, measure, agg)
-    which = re.search(r"\b(?:which|what)\s+([a-z_]+)", lowered)
-    if group is None and which and not any(related(singular(which.group(1)), w) for _, t in table_hits for w in words(t)):
+    which = re.search(r"\b(?:which|what)\s+(?:\d+\s+)?([a-z_]+)", lowered)
+    if (
+        group is None
+        and which
+        and not any(related(singular(which.group(1)), w) for _, t in table_hits for w in words(t))
+    ):
         group = _group_column([singular(which.group(1))], tables, column_hits, measure, agg)
         if group and limit is None:
             limit = 1
@@ -216,9 +248,15 @@ def plan_query(question: str, table_data: list[dict[str, Any]], values: dict[tup
         select.append(ref(*group))
         group_by.append(ref(*group))
         steps.append(f"grouped by {group[0]}.{group[1]}")
-    elif agg and (limit or re.search(r"\b(which|who|what)\b", lowered)) and (measure is None or measure[0] != subject or agg == "count"):
+    elif (
+        agg
+        and (limit or re.search(r"\b(which|who|what)\b", lowered))
+        and (measure is None or measure[0] != subject or agg == "count")
+    ):
         key = subject_info.key()
-        label = next((c for c, _ in subject_info.columns if any(c.lower().endswith(l) for l in LABEL_COLUMNS)), None)
+        label = next(
+            (c for c, _ in subject_info.columns if any(c.lower().endswith(suffix) for suffix in LABEL_COLUMNS)), None
+        )
         for column in [key, label]:
             if column:
                 select.append(ref(subject, column))
@@ -228,7 +266,9 @@ def plan_query(question: str, table_data: list[dict[str, Any]], values: dict[tup
         counted = tables[table_hits[0][1]] if table_hits else subject_info
         if group or group_by:
             counted = next((tables[t] for _, t in table_hits if t != subject and t in joined), counted)
-        target = f"COUNT(DISTINCT {ref(counted.name, counted.key())})" if counted.key() and len(joined) > 1 else "COUNT(*)"
+        target = (
+            f"COUNT(DISTINCT {ref(counted.name, counted.key())})" if counted.key() and len(joined) > 1 else "COUNT(*)"
+        )
         name = f"{singular(counted.name.lower())}_count"
         select.append(f"{target} AS {name}")
         steps.append(f"counted {counted.name}")
@@ -236,7 +276,9 @@ def plan_query(question: str, table_data: list[dict[str, Any]], values: dict[tup
     elif agg and measure:
         name = f"{agg}_{measure[1]}" if agg != "sum" else f"total_{measure[1]}"
         select.append(f"{agg.upper()}({ref(*measure)}) AS {name}")
-        steps.append(f"{ {'sum': 'summed', 'avg': 'averaged', 'max': 'took the maximum of', 'min': 'took the minimum of'}[agg]} {measure[0]}.{measure[1]}")
+        steps.append(
+            f"{ {'sum': 'summed', 'avg': 'averaged', 'max': 'took the maximum of', 'min': 'took the minimum of'}[agg] } {measure[0]}.{measure[1]}"
+        )
         order = name
     elif not select:
         select.append("*" if len(joined) == 1 else f"{alias[subject]}.*")
@@ -247,7 +289,9 @@ def plan_query(question: str, table_data: list[dict[str, Any]], values: dict[tup
         lines.append(f"JOIN {other} AS {alias[other]} ON {alias[other]}.{other_column} = {alias[table]}.{column}")
         steps.append(f"joined {other} on {other}.{other_column} = {table}.{column}")
     if filters:
-        lines.append("WHERE " + " AND ".join(f"{ref(t, c)} = '{v.replace(chr(39), chr(39) * 2)}'" for t, c, v in filters))
+        lines.append(
+            "WHERE " + " AND ".join(f"{ref(t, c)} = '{v.replace(chr(39), chr(39) * 2)}'" for t, c, v in filters)
+        )
         steps.extend(f"kept {t}.{c} = '{v}' (a value found in the data)" for t, c, v in filters)
     if group_by:
         lines.append("GROUP BY " + ", ".join(group_by))
@@ -260,7 +304,14 @@ def plan_query(question: str, table_data: list[dict[str, Any]], values: dict[tup
     elif not agg or group_by:
         lines.append("LIMIT 50" if not agg else "")
     sql = "\n".join(line for line in lines if line)
-    unmatched = [w for w in asked if w not in used and w not in MONEY_WORDS and w not in QUESTION_WORDS and not any(related(w, k.split()[0]) for keys in AGGREGATES.values() for k in keys)]
+    unmatched = [
+        w
+        for w in asked
+        if w not in used
+        and w not in MONEY_WORDS
+        and w not in QUESTION_WORDS
+        and not any(related(w, k.split()[0]) for keys in AGGREGATES.values() for k in keys)
+    ]
     return Query(sql, steps, unmatched)
 
 
@@ -281,7 +332,12 @@ def _group_column(
     return None
 
 
-def _measure(asked: list[str], tables: dict[str, TableInfo], table_hits: list[tuple[int, str]], column_hits: list[tuple[int, str, str]]) -> tuple[str, str] | None:
+def _measure(
+    asked: list[str],
+    tables: dict[str, TableInfo],
+    table_hits: list[tuple[int, str]],
+    column_hits: list[tuple[int, str, str]],
+) -> tuple[str, str] | None:
     """The numeric column the question aggregates: one it names, else a money-like column of a named table."""
     for _, table, column in column_hits:
         if tables[table].numeric(column) and column != tables[table].key() and not column.lower().endswith("_id"):

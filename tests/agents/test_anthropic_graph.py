@@ -15,17 +15,33 @@ def test_a_tool_use_round_trip_through_the_graph(ask) -> None:
 
     with StubMessagesAPI() as stub:
         stub.script(
-            Reply.message_of([{"type": "tool_use", "id": "toolu_route", "name": "route",
-                               "input": {"lead": "data-engineer", "collaborators": [], "reason": "SQL work"}}], "tool_use"),
-            Reply.message_of([{"type": "text", "text": "Let me look."},
-                              {"type": "tool_use", "id": "toolu_look", "name": "inspect", "input": {"tables": ["orders"]}}], "tool_use"),
+            Reply.message_of(
+                [
+                    {
+                        "type": "tool_use",
+                        "id": "toolu_route",
+                        "name": "route",
+                        "input": {"lead": "data-engineer", "collaborators": [], "reason": "SQL work"},
+                    }
+                ],
+                "tool_use",
+            ),
+            Reply.message_of(
+                [
+                    {"type": "text", "text": "Let me look."},
+                    {"type": "tool_use", "id": "toolu_look", "name": "inspect", "input": {"tables": ["orders"]}},
+                ],
+                "tool_use",
+            ),
             Reply.text("Orders carry `amount`:\n\n```sql\nSELECT SUM(amount) AS revenue FROM orders\n```"),
         )
         backend = AnthropicBackend("sonnet", api_key="sk-ant-test", base_url=stub.url, retries=0)
         events = ask("What is our revenue?", [SHOP], backend=backend)
         sent = [r.body for r in stub.requests]
     answer = final(events)
-    assert answer.text.startswith("Orders carry") and answer.validated_sql == ["SELECT SUM(amount) AS revenue FROM orders"]
+    assert answer.text.startswith("Orders carry") and answer.validated_sql == [
+        "SELECT SUM(amount) AS revenue FROM orders"
+    ]
     assert [t["name"] for t in sent[0]["tools"]] == ["route"]
     assert "data-engineer" in json.dumps(sent[0]["messages"])
     lead_tools = {t["name"] for t in sent[1]["tools"]}

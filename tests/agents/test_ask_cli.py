@@ -14,15 +14,24 @@ QUESTION = "Who are the top 5 customers by total order value?"
 def test_ask_prints_the_answer_and_progress_separately(run_cli) -> None:
     done = run_cli("ask", QUESTION, "--data", str(SHOP), "--yes")
     assert done.code == 0, done.err
-    assert "## Answer" in done.out and "Donald Johnson" in done.out and "Offline planner" in done.out
-    assert "data-engineer → run_sql" in done.err and "Donald Johnson" not in done.err
+    assert "## Answer" in done.out and "| 57 | D*** | 11,417.10 |" in done.out and "Offline planner" in done.out
+    assert "data-engineer → run_sql" in done.err and "11,417.10" not in done.err
 
 
 def test_ask_json_is_one_document(run_cli) -> None:
     done = run_cli("ask", QUESTION, "--data", str(SHOP), "--yes", "--json")
     assert done.code == 0, done.err
     document = json.loads(done.out)
-    assert set(document) >= {"answer", "agents", "tool_calls", "validated_sql", "commit_message", "usage", "model", "session"}
+    assert set(document) >= {
+        "answer",
+        "agents",
+        "tool_calls",
+        "validated_sql",
+        "commit_message",
+        "usage",
+        "model",
+        "session",
+    }
     assert document["agents"] == ["data-engineer"] and document["model"] == "offline"
     assert [c["name"] for c in document["tool_calls"]] == ["route", "inspect", "validate_sql", "run_sql"]
     assert document["validated_sql"][0].startswith("SELECT c.customer_id")
@@ -53,9 +62,12 @@ def test_a_commit_message_is_proposed_and_attributed(run_cli) -> None:
 
 
 def test_usage_errors_are_one_line(run_cli) -> None:
-    for args, code in [(("ask", "  "), "DEA-ASK-EMPTY"), (("ask", "hi", "--model", "gpt-9"), "DEA-MODEL-UNKNOWN"),
-                       (("ask", "hi", "--model", "anthropic:sonnet"), "DEA-MODEL-NO-KEY"),
-                       (("ask", "hi", "--data", "missing.csv"), "DEA-SOURCE-MISSING")]:
+    for args, code in [
+        (("ask", "  "), "DEA-ASK-EMPTY"),
+        (("ask", "hi", "--model", "gpt-9"), "DEA-MODEL-UNKNOWN"),
+        (("ask", "hi", "--model", "anthropic:sonnet"), "DEA-MODEL-NO-KEY"),
+        (("ask", "hi", "--data", "missing.csv"), "DEA-SOURCE-MISSING"),
+    ]:
         done = run_cli(*args)
         assert done.code == 2, (args, done.err)
         assert done.err.startswith(f"error {code}:") and done.err.count("\n") == 1, done.err
@@ -65,7 +77,11 @@ def test_a_network_failure_is_one_line_and_exit_1(run_cli) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {"ANTHROPIC_API_KEY": "sk-ant-test", "ANTHROPIC_BASE_URL": f"http://127.0.0.1:{port}", "DEASSIST_MODEL_RETRIES": "0"}
+    env = {
+        "ANTHROPIC_API_KEY": "sk-ant-test",
+        "ANTHROPIC_BASE_URL": f"http://127.0.0.1:{port}",
+        "DEASSIST_MODEL_RETRIES": "0",
+    }
     done = run_cli("ask", "hi", "--model", "anthropic:haiku", env=env)
     assert done.code == 1
     assert done.err.splitlines()[-1].startswith("error DEA-MODEL-NETWORK:")
@@ -75,7 +91,17 @@ def test_a_network_failure_is_one_line_and_exit_1(run_cli) -> None:
 def test_the_anthropic_backend_answers_through_the_console_script(run_cli) -> None:
     with StubMessagesAPI() as stub:
         stub.script(
-            Reply.message_of([{"type": "tool_use", "id": "toolu_r", "name": "route", "input": {"lead": "data-engineer", "collaborators": []}}], "tool_use"),
+            Reply.message_of(
+                [
+                    {
+                        "type": "tool_use",
+                        "id": "toolu_r",
+                        "name": "route",
+                        "input": {"lead": "data-engineer", "collaborators": []},
+                    }
+                ],
+                "tool_use",
+            ),
             Reply.text("Ask me again with --data.\n\n```sql\nSELECT 1 AS one\n```"),
         )
         env = {"ANTHROPIC_API_KEY": "sk-ant-test", "ANTHROPIC_BASE_URL": stub.url}
@@ -84,3 +110,9 @@ def test_the_anthropic_backend_answers_through_the_console_script(run_cli) -> No
     document = json.loads(done.out)
     assert document["answer"].startswith("Ask me again") and document["validated_sql"] == ["SELECT 1 AS one"]
     assert document["model"].startswith("anthropic") and document["usage"]["input_tokens"] == 20
+
+
+def test_ask_help_does_not_load_the_llm_stack() -> None:
+    from tests.test_architecture import HEAVY, _modules_loaded_by
+
+    assert not _modules_loaded_by(["ask", "--help"]) & set(HEAVY)

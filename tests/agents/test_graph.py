@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import sqlite3
 from pathlib import Path
 
@@ -17,7 +18,7 @@ README_QUESTION = "Who are the top 5 customers by total order value?"
 
 def _top_customers(con) -> list[tuple]:  # noqa: ANN001
     return con.execute(
-        "SELECT c.name, SUM(o.amount) AS total FROM customers c JOIN orders o USING (customer_id)"
+        "SELECT c.customer_id, c.name, SUM(o.amount) AS total FROM customers c JOIN orders o USING (customer_id)"
         " GROUP BY c.customer_id, c.name ORDER BY total DESC LIMIT 5"
     ).fetchall()
 
@@ -27,7 +28,10 @@ def shop_rows() -> dict[str, list[tuple]]:
     con = duckdb.connect()
     for table in ("customers", "orders", "order_items", "products"):
         con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_csv('{SHOP / (table + '.csv')}')")
-    return {"top": _top_customers(con), "status": con.execute("SELECT status, count(*) FROM orders GROUP BY 1").fetchall()}
+    return {
+        "top": _top_customers(con),
+        "status": con.execute("SELECT status, count(*) FROM orders GROUP BY 1").fetchall(),
+    }
 
 
 @pytest.fixture
@@ -35,7 +39,9 @@ def shop_duckdb(tmp_path: Path) -> Path:
     """The shop example as a DuckDB file with declared keys, as a user's warehouse would have them."""
     path = tmp_path / "shop.duckdb"
     con = duckdb.connect(str(path))
-    con.execute("CREATE TABLE customers (customer_id INTEGER PRIMARY KEY, name VARCHAR, email VARCHAR, country VARCHAR, created_at DATE)")
+    con.execute(
+        "CREATE TABLE customers (customer_id INTEGER PRIMARY KEY, name VARCHAR, email VARCHAR, country VARCHAR, created_at DATE)"
+    )
     con.execute(
         "CREATE TABLE orders (order_id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES customers(customer_id),"
         " ordered_at TIMESTAMP, status VARCHAR, amount DECIMAL(10,2))"
@@ -50,15 +56,22 @@ def shop_duckdb(tmp_path: Path) -> Path:
 def shop_sqlite(tmp_path: Path) -> Path:
     path = tmp_path / "shop.sqlite"
     con = duckdb.connect()
-    rows = {t: con.execute(f"SELECT * FROM read_csv('{SHOP / (t + '.csv')}')").fetchall() for t in ("customers", "orders")}
+    rows = {
+        t: con.execute(f"SELECT * FROM read_csv('{SHOP / (t + '.csv')}')").fetchall() for t in ("customers", "orders")
+    }
     db = sqlite3.connect(path)
-    db.execute("CREATE TABLE customers (customer_id INTEGER PRIMARY KEY, name TEXT, email TEXT, country TEXT, created_at TEXT)")
+    db.execute(
+        "CREATE TABLE customers (customer_id INTEGER PRIMARY KEY, name TEXT, email TEXT, country TEXT, created_at TEXT)"
+    )
     db.execute(
         "CREATE TABLE orders (order_id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES customers(customer_id),"
         " ordered_at TEXT, status TEXT, amount REAL)"
     )
-    db.executemany("INSERT INTO customers VALUES (?, ?, ?, ?, ?)", [tuple(map(str, r[:1])) + tuple(str(v) for v in r[1:]) for r in rows["customers"]])
-    db.executemany("INSERT INTO orders VALUES (?, ?, ?, ?, ?)", [(r[0], r[1], str(r[2]), r[3], r[4]) for r in rows["orders"]])
+    def sqlite_row(row: tuple) -> tuple:  # dates and timestamps as ISO text, the way SQLite keeps them
+        return tuple(str(v) if isinstance(v, datetime.date) else v for v in row)
+
+    db.executemany("INSERT INTO customers VALUES (?, ?, ?, ?, ?)", [sqlite_row(r) for r in rows["customers"]])
+    db.executemany("INSERT INTO orders VALUES (?, ?, ?, ?, ?)", [sqlite_row(r) for r in rows["orders"]])
     db.commit()
     db.close()
     return path
@@ -69,9 +82,10 @@ def test_the_readme_question_is_answered_from_the_data(ask, shop_rows) -> None:
     answer = final(events)
     assert answer.agents == ["data-engineer"]
     assert "offline planner" in answer.text.lower()
-    for name, total in shop_rows["top"]:
-        assert name in answer.text
-        assert f"{total:,.2f}" in answer.text
+    for customer_id, name, total in shop_rows["top"]:
+        assert f"| {customer_id} | {name[0]}*** | {total:,.2f} |" in answer.text
+        assert name not in answer.text  # personal data is masked in the rows an agent sees
+    assert "Personal data masked in these rows: name." in answer.text
     assert len(answer.validated_sql) == 1 and "SUM(o.amount)" in answer.validated_sql[0]
     kinds = [type(e).__name__ for e in events]
     assert kinds[0] == "AgentStarted" and kinds[-1] == "FinalAnswer"
@@ -93,7 +107,9 @@ def test_a_filter_on_a_value_found_in_the_sqlite_data(ask, shop_sqlite) -> None:
         " WHERE o.status = 'completed' GROUP BY 1 ORDER BY 2 DESC"
     ).fetchall()
     db.close()
-    events = ask("What is the average amount of completed orders per customer country?", [shop_sqlite], auto_approve=True)
+    events = ask(
+        "What is the average amount of completed orders per customer country?", [shop_sqlite], auto_approve=True
+    )
     answer = final(events)
     assert "status = 'completed'" in answer.validated_sql[0]
     lead_calls = [e.name for e in events if isinstance(e, ev.ToolCall) and e.agent == "data-engineer"]
@@ -114,7 +130,9 @@ def test_a_large_catalog_never_goes_whole_into_a_prompt(ask, tmp_path: Path) -> 
     answer = final(ask("How many customers per country?", [path], backend=backend, auto_approve=True))
     assert "| FR | 2 |" in answer.text
     for request in backend.requests:
-        told = request.system + "".join(getattr(b, "text", "") + getattr(b, "content", "") for m in request.messages for b in m.content)
+        told = request.system + "".join(
+            getattr(b, "text", "") + getattr(b, "content", "") for m in request.messages for b in m.content
+        )
         assert told.count("metric_") < 50, "the prompt carried most of the 1,000 tables"
     lead_brief = backend.requests[1].messages[0].content[0].text
     assert "more tables" in lead_brief and "table customers" in lead_brief

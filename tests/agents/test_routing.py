@@ -9,7 +9,10 @@ from tests.agents.conftest import final
 from tests.conftest import SHOP
 
 ROUTES = [
-    ("Build a real-time pipeline from Kafka into BigQuery with transformations on the way", "analytics-implementation-specialist"),
+    (
+        "Build a real-time pipeline from Kafka into BigQuery with transformations on the way",
+        "analytics-implementation-specialist",
+    ),
     ("Design a warehouse schema for our e-commerce analytics", "business-intelligence-developer"),
     ("Set up a CDC pipeline between our two databases, with data quality checks", "database-admin"),
     ("We want a feature store fed by an automated pipeline", "machine-learning-engineer"),
@@ -39,8 +42,14 @@ def test_a_design_answer_follows_the_leads_shape_grounded_in_the_sources(ask) ->
     answer = final(ask("Design a warehouse schema for our e-commerce analytics", [SHOP], auto_approve=True))
     headings = [line[3:] for line in answer.text.splitlines() if line.startswith("## ")]
     assert headings == [
-        "Requirements", "Architecture", "Implementation", "Quality checks", "Cost and performance",
-        "Governance", "Monitoring and alerting", "Documentation and runbook",
+        "Requirements",
+        "Architecture",
+        "Implementation",
+        "Quality checks",
+        "Cost and performance",
+        "Governance",
+        "Monitoring and alerting",
+        "Documentation and runbook",
     ]
     assert "`orders` (300 rows)" in answer.text
     assert "orders.customer_id -> customers.customer_id" in answer.text

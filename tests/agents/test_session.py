@@ -43,7 +43,9 @@ def test_without_an_approver_nothing_runs(ask) -> None:
 
 def test_a_named_session_continues_from_the_checkpointer(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    first = Session(SessionConfig(sources=[str(SHOP)], session="shop-talk", home=home, auto_approve=True), RecordingBackend())
+    first = Session(
+        SessionConfig(sources=[str(SHOP)], session="shop-talk", home=home, auto_approve=True), RecordingBackend()
+    )
     final(list(first.ask(QUESTION)))
     first.close()
     assert (home / "sessions.sqlite").exists()
@@ -55,8 +57,10 @@ def test_a_named_session_continues_from_the_checkpointer(tmp_path: Path) -> None
     assert [turn["request"] for turn in again.history()] == [QUESTION, "How many orders per status?"]
     lead_request = next(r for r in backend.requests if not any(t.name == "route" for t in r.tools))
     earlier = [b.text for m in lead_request.messages[:2] for b in m.content if isinstance(b, TextBlock)]
-    assert earlier[0] == QUESTION and "Donald Johnson" in earlier[1]
+    assert earlier[0] == QUESTION and "| 57 | D*** | 11,417.10 |" in earlier[1]
     again.close()
+    stored = (home / "sessions.sqlite").read_bytes()
+    assert b"11,417.10" in stored and b"Donald Johnson" not in stored and b"@example.com" not in stored
     threads = sqlite3.connect(home / "sessions.sqlite").execute("SELECT DISTINCT thread_id FROM checkpoints").fetchall()
     assert threads == [("shop-talk",)]
 
@@ -88,12 +92,16 @@ class ScriptedModel:
     def complete(self, request: ModelRequest, on_text=None) -> ModelTurn:  # noqa: ANN001
         self.requests.append(request)
         if any(t.name == "route" for t in request.tools):
-            return ModelTurn([ToolUseBlock("toolu_route", "route", {"lead": "data-engineer", "collaborators": []})], "tool_use")
+            return ModelTurn(
+                [ToolUseBlock("toolu_route", "route", {"lead": "data-engineer", "collaborators": []})], "tool_use"
+            )
         return ModelTurn([TextBlock(self.answers.pop(0))], "end_turn")
 
 
 def test_failing_sql_goes_back_to_the_agent_until_it_validates(ask) -> None:
-    model = ScriptedModel("Try:\n```sql\nSELECT nmae FROM customers\n```", "Fixed:\n```sql\nSELECT name FROM customers\n```")
+    model = ScriptedModel(
+        "Try:\n```sql\nSELECT nmae FROM customers\n```", "Fixed:\n```sql\nSELECT name FROM customers\n```"
+    )
     events = ask("names of customers", [SHOP], backend=model)
     checks = [(e.sql, e.valid) for e in events if isinstance(e, ev.ValidationResult)]
     assert checks == [("SELECT nmae FROM customers", False), ("SELECT name FROM customers", True)]
@@ -122,3 +130,42 @@ def test_a_cancelled_request_ends_with_an_error_event(tmp_path: Path) -> None:
     session.close()
     assert events[-1] == ev.ErrorEvent("DEA-ASK-CANCELLED", "the request was cancelled", 1)
     assert not any(isinstance(e, ev.FinalAnswer) for e in events)
+
+
+class TwoCollaborators:
+    """A scripted model: two collaborators, each asking to run a query, then the lead answers."""
+
+    name = "scripted"
+
+    def complete(self, request: ModelRequest, on_text=None) -> ModelTurn:  # noqa: ANN001
+        if any(t.name == "route" for t in request.tools):
+            route = {"lead": "data-engineer", "collaborators": ["database-admin", "security-auditor"]}
+            return ModelTurn([ToolUseBlock("toolu_route", "route", route)], "tool_use")
+        results = [b for m in request.messages for b in m.content if getattr(b, "tool_use_id", None)]
+        brief = request.messages[-1].content[0].text if not results else ""
+        if "<role>collaborator</role>" in brief:
+            call = ToolUseBlock(
+                f"toolu_{abs(hash(request.system)) % 10**8}", "run_sql", {"sql": "SELECT count(*) AS n FROM orders"}
+            )
+            return ModelTurn([call], "tool_use")
+        if results:
+            return ModelTurn([TextBlock(f"counted: {results[-1].content}")], "end_turn")
+        return ModelTurn([TextBlock("the lead's answer")], "end_turn")
+
+
+def test_parallel_collaborators_each_wait_for_their_own_approval(ask) -> None:
+    asked: list[ev.ApprovalRequest] = []
+    events = ask(
+        "check orders",
+        [SHOP],
+        backend=TwoCollaborators(),
+        approve=lambda r: asked.append(r) or r.agent == "database-admin",
+    )
+    assert sorted(a.agent for a in asked) == ["database-admin", "security-auditor"]
+    assert len({a.approval_id for a in asked}) == 2
+    results = {e.agent: e for e in events if isinstance(e, ev.ToolResult) and e.name == "run_sql"}
+    assert results["database-admin"].output["rows"] == [[300]] and not results["database-admin"].is_error
+    assert results["security-auditor"].is_error and "declined" in results["security-auditor"].output
+    answer = final(events)
+    assert answer.text == "the lead's answer"
+    assert answer.agents == ["data-engineer", "database-admin", "security-auditor"]

@@ -8,8 +8,8 @@ import duckdb
 import pytest
 
 from assistant.toolbox import ToolContext, call_tool, toolbox
-from tools.catalog import load_catalog
 from tests.conftest import SHOP
+from tools.catalog import load_catalog
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +33,12 @@ def test_every_tool_has_a_spec_and_only_data_reading_tools_need_approval() -> No
 
 def test_inspect_lists_then_describes(context: ToolContext) -> None:
     listed = call(context, "inspect").data
-    assert listed["total"] == 4 and {t["name"] for t in listed["tables"]} == {"customers", "orders", "order_items", "products"}
+    assert listed["total"] == 4 and {t["name"] for t in listed["tables"]} == {
+        "customers",
+        "orders",
+        "order_items",
+        "products",
+    }
     described = call(context, "inspect", tables=["orders"]).data["tables"][0]
     assert [c["name"] for c in described["columns"]] == ["order_id", "customer_id", "ordered_at", "status", "amount"]
 
@@ -88,3 +93,18 @@ def test_a_thousand_tables_list_in_pages(tmp_path: Path) -> None:
     listed = call(ctx, "inspect").data
     assert listed["total"] == 1000 and len(listed["tables"]) == 100 and "900 more" in listed["note"]
     ctx.close()
+
+
+def test_a_wide_tables_brief_shows_its_keys_and_the_columns_the_request_names(tmp_path: Path) -> None:
+    from assistant.toolbox.catalog import schema_brief
+
+    path = tmp_path / "wide.duckdb"
+    con = duckdb.connect(str(path))
+    columns = ", ".join(f"attr_{i:03d} INTEGER" for i in range(200))
+    con.execute(f"CREATE TABLE readings ({columns}, sensor_id INTEGER PRIMARY KEY, humidity DOUBLE)")
+    con.close()
+    catalog = load_catalog([str(path)])
+    brief = schema_brief(catalog, catalog.tables, "average humidity per sensor")
+    listed = brief.splitlines()[1]
+    assert listed.startswith("  columns: sensor_id INTEGER, humidity DOUBLE, attr_000")
+    assert "attr_030" not in brief and "178 more columns" in brief
