@@ -212,7 +212,7 @@ class ChatApp(App[None]):
         self.catalog_tree.show_catalog(message.session.catalog)
         pending, self.pending = self.pending, []
         for text in pending:
-            await self.start_turn(text)
+            await self.start_turn(text, echoed=True)
 
     async def on_prompt_input_submitted(self, message: PromptInput.Submitted) -> None:
         self._show_hint([])
@@ -221,7 +221,8 @@ class ChatApp(App[None]):
         else:
             await self.start_turn(message.text)
 
-    async def start_turn(self, text: str) -> None:
+    async def start_turn(self, text: str, *, echoed: bool = False) -> None:
+        """Ask the session; `echoed` when the question is already shown (asked before the session opened)."""
         if self.turn_running:
             await self.conversation.add_note("a turn is running: wait for it, or Ctrl+C to cancel it")
             self.prompt.load_text(text)
@@ -231,7 +232,7 @@ class ChatApp(App[None]):
             await self.conversation.add_user(text)
             await self.conversation.add_note("opening the session…")
             return
-        if not self.pending:
+        if not echoed:
             await self.conversation.add_user(text)
         self.cancel = threading.Event()
         self.status.busy = True
@@ -452,6 +453,8 @@ class ChatApp(App[None]):
         if self.turn_running:
             await self.conversation.add_note("a turn is running: wait for it, or Ctrl+C to cancel it")
             return
+        if self.session is not None:
+            self.session.close()
         self.session = None
         self.config = replace(self.config, session=line.argument)
         self.status.session = line.argument

@@ -34,7 +34,6 @@ class AgentText(Vertical):
         self.agent = agent
         self.markdown = Markdown()
         self.stream: MarkdownStream | None = None
-        self.received = 0  # characters written so far (the streaming benchmark reads it)
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(Text(self.agent, style="bold"), classes="speaker")
@@ -43,7 +42,6 @@ class AgentText(Vertical):
     async def write(self, text: str) -> None:
         if self.stream is None:
             self.stream = self.markdown.get_stream(self.markdown)
-        self.received += len(text)
         await self.stream.write(text)
 
     async def finish(self) -> None:

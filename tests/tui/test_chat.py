@@ -118,3 +118,15 @@ async def test_a_source_that_cannot_be_read_ends_the_app_with_its_error(make_app
         await until(pilot, lambda: not app.is_running, "the app ending")
     assert app.startup_error is not None and app.startup_error.code == "DEA-SOURCE-MISSING"
     assert app.return_code == 2
+
+
+async def test_a_question_asked_while_the_session_opens_is_asked_once_it_is_open(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.session is None
+        app.prompt.load_text(QUESTION)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ApprovalScreen), "the approval modal")
+        await pilot.press("y")
+        await until(pilot, lambda: "agents: data-engineer" in shown_text(app), "the final answer")
+        assert shown_text(app).count(QUESTION) == 1
