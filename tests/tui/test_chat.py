@@ -130,3 +130,15 @@ async def test_a_question_asked_while_the_session_opens_is_asked_once_it_is_open
         await pilot.press("y")
         await until(pilot, lambda: "agents: data-engineer" in shown_text(app), "the final answer")
         assert shown_text(app).count(QUESTION) == 1
+
+
+def test_chat_without_a_terminal_is_a_one_line_error(run_cli) -> None:
+    result = run_cli("chat", "--data", "assistant/examples/shop")
+    assert result.code == 2
+    assert result.err.strip() == "error DEA-TUI-NO-TERMINAL: deassist chat needs a terminal; use deassist ask in scripts"
+
+
+def test_chat_help_does_not_load_textual_or_the_llm_stack() -> None:
+    from tests.test_architecture import HEAVY, _modules_loaded_by
+
+    assert not _modules_loaded_by(["chat", "--help"]) & set(HEAVY)
