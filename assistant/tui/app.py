@@ -13,7 +13,7 @@ from concurrent.futures import Future, InvalidStateError
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import replace
 from itertools import count
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import events, work
@@ -89,9 +89,12 @@ class StartupFailed(Message):
 
 
 class SessionOpened(Message):
-    def __init__(self, session: Session) -> None:
+    """The session is open; `earlier` holds the turns a resumed session already had."""
+
+    def __init__(self, session: Session, earlier: list[dict[str, Any]]) -> None:
         super().__init__()
         self.session = session
+        self.earlier = earlier
 
 
 class ChatApp(App[None]):
@@ -199,7 +202,12 @@ class ChatApp(App[None]):
         except Exception as exc:  # noqa: BLE001 - shown in the conversation; the app keeps running
             self._hand_over(SessionEvent(ErrorEvent("DEA-INTERNAL", f"the session did not open: {type(exc).__name__}: {exc}")))
             return
-        self._hand_over(SessionOpened(session))
+        try:
+            earlier = session.history()
+        except DeassistError as exc:
+            self._hand_over(SessionEvent(ErrorEvent(exc.code, exc.message)))
+            earlier = []
+        self._hand_over(SessionOpened(session, earlier))
 
     def on_startup_failed(self, message: StartupFailed) -> None:
         self.startup_error = message.error
@@ -210,6 +218,12 @@ class ChatApp(App[None]):
         self.status.session = message.session.name
         self.status.model = message.session.model_name
         self.catalog_tree.show_catalog(message.session.catalog)
+        for turn in message.earlier:
+            await self.conversation.add_user(str(turn.get("request", "")))
+            await self.conversation.add_answer(FinalAnswer(str(turn.get("answer", "")), list(turn.get("agents") or [])))
+        if message.earlier:
+            turns = len(message.earlier)
+            await self.conversation.add_note(f"resumed session {message.session.name}: {turns} earlier turn{'s' * (turns != 1)}")
         pending, self.pending = self.pending, []
         for text in pending:
             await self.start_turn(text, echoed=True)

@@ -142,3 +142,17 @@ def test_chat_help_does_not_load_textual_or_the_llm_stack() -> None:
     from tests.test_architecture import HEAVY, _modules_loaded_by
 
     assert not _modules_loaded_by(["chat", "--help"]) & set(HEAVY)
+
+
+async def test_resuming_a_session_shows_its_earlier_turns(make_app) -> None:
+    first = make_app(session="resumed")
+    async with first.run_test(size=SIZE) as pilot:
+        await ask(pilot, first)
+        await until(pilot, lambda: isinstance(first.screen, ApprovalScreen), "the approval modal")
+        await pilot.press("y")
+        await until(pilot, lambda: not first.turn_running and "agents:" in shown_text(first), "the answer")
+    again = make_app(session="resumed")
+    async with again.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: "resumed session resumed: 1 earlier turn" in shown_text(again), "the earlier turn")
+        text = shown_text(again)
+        assert QUESTION in text and "**order_count = 300**" in text and "agents: data-engineer" in text
