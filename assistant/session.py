@@ -20,6 +20,7 @@ from assistant import events
 from assistant.language import detect_language
 from tools.catalog.model import Catalog
 from tools.errors import DeassistError
+from tools.sql.run import ENGINE_DIALECT
 
 if TYPE_CHECKING:
     from assistant.backends.base import ModelBackend
@@ -28,7 +29,6 @@ SESSIONS_FILE = "sessions.sqlite"
 # Checkpoints are written when a run pauses (an approval) or ends, not after every step: a turn is
 # short, and a checkpoint per step costs more than the rest of an offline answer.
 DURABILITY = "exit"
-ENGINE_DIALECT = {"files": "duckdb", "duckdb": "duckdb", "ddl": "duckdb", "sqlite": "sqlite", "postgres": "postgres"}
 
 
 @dataclass

@@ -30,11 +30,13 @@ def agent_brief(
     catalog: Catalog,
     notes: list[dict[str, str]] | None = None,
     collaborators: list[str] | None = None,
+    dialect: str = "duckdb",
 ) -> str:
     parts = [f"<role>{role}</role>", f"<lead>{lead}</lead>", f"<language>{language}</language>"]
     if collaborators:
         parts.append(f"<collaborators>{', '.join(collaborators)}</collaborators>")
     if catalog.tables:
+        parts.append(f"<dialect>{dialect}</dialect>")
         tables = relevant_tables(catalog, request)
         parts.append(
             f'<sources total_tables="{len(catalog.tables)}">\n{schema_brief(catalog, tables, request)}\n</sources>'

@@ -157,6 +157,7 @@ def build_graph(deps: GraphDeps, checkpointer: Any) -> Any:
             catalog=deps.context.catalog,
             notes=notes,
             collaborators=state["collaborators"] if role == "lead" else None,
+            dialect=deps.context.dialect,
         )
         history: list[dict[str, Any]] = []
         for turn in (state.get("history") or [])[-HISTORY_TURNS:]:

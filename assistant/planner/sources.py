@@ -131,7 +131,7 @@ def question(conv: Conversation, system: str) -> Action:
             names = list(dict.fromkeys([*names, *(m["table"] for m in searched.output.get("matches", [])[:6])]))
         return Call("inspect", {"tables": names})
     tables = inspected.output.get("tables", []) if isinstance(inspected.output, dict) else []
-    query = plan_query(conv.request, tables, _values(conv))
+    query = plan_query(conv.request, tables, _values(conv), conv.dialect)
     if (query is None or query.unmatched) and conv.last("profile") is None and "profile" in conv.tools:
         return Call("profile", {"tables": [t["name"] for t in tables]})
     if query is None:

@@ -116,3 +116,22 @@ def test_ask_help_does_not_load_the_llm_stack() -> None:
     from tests.test_architecture import HEAVY, _modules_loaded_by
 
     assert not _modules_loaded_by(["ask", "--help"]) & set(HEAVY)
+
+
+def test_an_answer_whose_sql_still_fails_exits_1_and_says_so(run_cli, tmp_path) -> None:
+    route = {"lead": "data-engineer", "collaborators": []}
+    bad = Reply.text("Here:\n\n```sql\nSELECT nmae FROM customers\n```")
+    with StubMessagesAPI() as stub:
+        stub.script(
+            Reply.message_of([{"type": "tool_use", "id": "toolu_r", "name": "route", "input": route}], "tool_use")
+        )
+        stub.script(bad, bad, bad, bad)
+        env = {"ANTHROPIC_API_KEY": "sk-ant-test", "ANTHROPIC_BASE_URL": stub.url}
+        done = run_cli("ask", "customer names", "--data", str(SHOP), "--json", env=env)
+        repairs = [r.body["messages"][-1]["content"][0]["text"] for r in stub.requests[2:]]
+    assert done.code == 1, done.err
+    assert done.err.startswith("error DEA-ASK-SQL-INVALID:") and done.err.count("\n") == 1
+    document = json.loads(done.out)
+    assert document["failed_sql"] == ["SELECT nmae FROM customers"] and document["validated_sql"] == []
+    assert "did not pass validation" in document["answer"]
+    assert len(repairs) == 3 and all("did you mean name" in text for text in repairs)

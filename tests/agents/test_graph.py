@@ -67,6 +67,7 @@ def shop_sqlite(tmp_path: Path) -> Path:
         "CREATE TABLE orders (order_id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES customers(customer_id),"
         " ordered_at TEXT, status TEXT, amount REAL)"
     )
+
     def sqlite_row(row: tuple) -> tuple:  # dates and timestamps as ISO text, the way SQLite keeps them
         return tuple(str(v) if isinstance(v, datetime.date) else v for v in row)
 
@@ -188,3 +189,44 @@ def test_what_the_planner_cannot_do_it_says_with_how_to_enable_a_model(ask) -> N
     answer = final(ask("Write me a haiku about autumn leaves"))
     assert "cannot answer this request" in answer.text
     assert "ANTHROPIC_API_KEY" in answer.text
+
+
+def test_a_product_of_columns_is_summed_along_the_joins(ask, shop_rows) -> None:
+    con = duckdb.connect()
+    expected = con.execute(
+        f"SELECT p.category, round(sum(oi.quantity * oi.unit_price), 2) FROM read_csv('{SHOP / 'order_items.csv'}') oi"
+        f" JOIN read_csv('{SHOP / 'products.csv'}') p USING (product_id)"
+        f" JOIN read_csv('{SHOP / 'orders.csv'}') o USING (order_id)"
+        " WHERE o.status = 'completed' GROUP BY 1 ORDER BY 2 DESC"
+    ).fetchall()
+    events = ask(
+        "Revenue per product category from completed orders, as quantity times unit price", [SHOP], auto_approve=True
+    )
+    answer = final(events)
+    assert "SUM(oi.quantity * oi.unit_price) AS revenue" in answer.validated_sql[0]
+    for category, revenue in expected:
+        assert f"| {category} | {revenue:,.2f} |" in answer.text
+
+
+def test_counts_per_calendar_month_in_a_year(ask, tmp_path: Path) -> None:
+    path = tmp_path / "events.sqlite"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE signups (signup_id INTEGER PRIMARY KEY, signed_up_at TIMESTAMP, plan TEXT)")
+    days = ["2024-12-30 10:00:00", "2025-01-05 09:00:00", "2025-01-20 12:00:00", "2025-03-02 08:30:00"]
+    db.executemany("INSERT INTO signups (signed_up_at, plan) VALUES (?, 'free')", [(d,) for d in days])
+    db.commit()
+    db.close()
+    answer = final(ask("How many signups per month in 2025?", [path], auto_approve=True))
+    assert "strftime('%m', signed_up_at)" in answer.validated_sql[0]
+    assert "| 1 | 2 |" in answer.text and "| 3 | 1 |" in answer.text and "| 12 |" not in answer.text
+
+
+def test_rows_with_no_match_in_another_table(ask, shop_duckdb) -> None:
+    con = duckdb.connect(str(shop_duckdb), read_only=True)
+    expected = con.execute(
+        "SELECT count(*) FROM customers WHERE customer_id NOT IN (SELECT customer_id FROM orders)"
+    ).fetchone()[0]
+    con.close()
+    answer = final(ask("How many customers have never placed an order?", [shop_duckdb], auto_approve=True))
+    assert "NOT IN (SELECT customer_id FROM orders" in answer.validated_sql[0]
+    assert f"customer_count = {expected}" in answer.text

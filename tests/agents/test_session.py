@@ -169,3 +169,14 @@ def test_parallel_collaborators_each_wait_for_their_own_approval(ask) -> None:
     answer = final(events)
     assert answer.text == "the lead's answer"
     assert answer.agents == ["data-engineer", "database-admin", "security-auditor"]
+
+
+def test_a_source_added_mid_conversation_joins_the_catalog(tmp_path: Path) -> None:
+    extra = tmp_path / "refunds.csv"
+    extra.write_text("refund_id,order_id,reason\n1,3,damaged\n2,8,late\n3,9,damaged\n")
+    session = Session(SessionConfig(sources=[str(SHOP)], home=tmp_path / "home", auto_approve=True), RecordingBackend())
+    session.add_source(str(extra))
+    assert session.catalog.table("refunds") is not None and len(session.catalog.tables) == 5
+    answer = final(list(session.ask("How many refunds per reason?")))
+    session.close()
+    assert "| damaged | 2 |" in answer.text and "| late | 1 |" in answer.text
