@@ -7,9 +7,10 @@ session (LangGraph, the catalog) opens after the first paint; when it is ready i
 
 Streaming: the real chat app (headless, 120x40) receives TextDelta events from a thread at 50
 tokens/s, as a session's worker hands them over; the lag of a token is the time from its sending
-to the end of the Markdown update that holds it. The baseline, in the same run, is the same feed
-into a bare app that sets one Static to the text so far. The chat keeps up when its lag stays
-bounded (the last token within 1 s) instead of growing with the stream.
+to the end of the Markdown update that holds it. The baselines, in the same run, are the same feed
+into a bare app that sets one Static to the text so far, and into a bare app that appends it to
+one Markdown. The chat keeps up when its lag stays bounded (the last token within 1 s) instead of
+growing with the stream.
 
     python evals/bench/tui_startup.py [--repeat 5] [--tokens 500] [--rate 50]
 """
@@ -161,11 +162,12 @@ def stream_into_chat(tokens: int, rate: float) -> list[float]:
     return lags(sent, shown)
 
 
-def stream_into_static(tokens: int, rate: float) -> list[float]:
-    """The baseline: the same feed into a bare app that sets one Static to the text so far."""
+def stream_into_bare(markdown: bool, tokens: int, rate: float) -> list[float]:
+    """The baselines: the same feed into a bare app holding one widget, a Static set to the text so
+    far, or a Markdown appended to token by token (Textual's Markdown without the chat's layout)."""
     from textual.app import App, ComposeResult
     from textual.message import Message
-    from textual.widgets import Static
+    from textual.widgets import Markdown, Static
 
     shown: list[tuple[float, int]] = []
     sent: list[tuple[float, int]] = []
@@ -179,11 +181,15 @@ def stream_into_static(tokens: int, rate: float) -> list[float]:
         text = ""
 
         def compose(self) -> ComposeResult:
-            yield Static()
+            yield Markdown() if markdown else Static()
 
-        def on_token(self, message: Token) -> None:
+        async def on_token(self, message: Token) -> None:
             self.text += message.text
-            self.query_one(Static).update(self.text)
+            if markdown:
+                widget = self.query_one(Markdown)
+                await widget.append(message.text)
+            else:
+                self.query_one(Static).update(self.text)
             shown.append((time.perf_counter(), len(self.text)))
 
     async def run() -> None:
@@ -206,9 +212,10 @@ def describe(name: str, lag: list[float]) -> float:
 
 def streaming(tokens: int, rate: float) -> None:
     print(f"streaming {tokens} tokens at {rate:.0f} tokens/s ({tokens / rate:.0f} s), headless 120x40: lag from a token's sending to the widget holding it")
-    base = describe("bare app, one Static (baseline)", stream_into_static(tokens, rate))
+    base = describe("bare app, one Static (baseline)  ", stream_into_bare(False, tokens, rate))
+    describe("bare app, one Markdown appended  ", stream_into_bare(True, tokens, rate))
     lag = stream_into_chat(tokens, rate)
-    mine = describe("deassist chat, streamed Markdown ", lag)
+    mine = describe("deassist chat, streamed Markdown", lag)
     # A renderer slower than the feed builds a backlog that grows with the stream: by the last token
     # of a 10 s stream it would be seconds behind. Bounded lag at the end means it keeps up.
     keeps_up = lag[-1] < 1.0 and statistics.mean(lag[-len(lag) // 5 :]) < 1.0
