@@ -8,17 +8,16 @@ The session is opened after the first paint, so start-up does not wait for the L
 from __future__ import annotations
 
 import threading
-from contextlib import suppress
 from concurrent.futures import Future, InvalidStateError
 from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import suppress
 from dataclasses import replace
 from itertools import count
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from rich.text import Text
 from textual import events, work
 from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Footer, Static, TextArea
@@ -38,7 +37,13 @@ from assistant.events import (
     ValidationResult,
 )
 from assistant.tui.approval import ApprovalScreen
-from assistant.tui.commands import COMMANDS, CommandLine, SlashCommand, is_command, parse_command
+from assistant.tui.commands import (
+    COMMANDS,
+    CommandLine,
+    SlashCommand,
+    is_command,
+    parse_command,
+)
 from assistant.tui.conversation import Conversation
 from assistant.tui.palette import SlashCommands
 from assistant.tui.panels import AgentsPanel, CatalogTree, StatusLine
@@ -100,7 +105,7 @@ class SessionOpened(Message):
 class ChatApp(App[None]):
     TITLE = "deassist chat"
     COMMANDS = App.COMMANDS | {SlashCommands}
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+c", "cancel_turn", "Cancel turn", priority=True),
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("ctrl+b", "toggle_catalog", "Catalog"),

@@ -28,7 +28,12 @@ class CommitDraft:
 
 def draft_commit(repo: Path, given: str = "") -> CommitDraft:
     """The attributed message for the staged changes of `repo`, checked as the hook will; nothing staged is an error."""
-    from tools.attribution import check_message, format_message, load_config, parse_message
+    from tools.attribution import (
+        check_message,
+        format_message,
+        load_config,
+        parse_message,
+    )
     from tools.attribution.ledger import agents_for_staged
 
     changes = _staged(repo)
@@ -50,7 +55,7 @@ def draft_commit(repo: Path, given: str = "") -> CommitDraft:
 
 def commit(repo: Path, message: str) -> str:
     """`git commit` with the message, through the repository's hooks; the new commit's `hash subject`."""
-    proc = subprocess.run(["git", "commit", "-q", "-F", "-"], cwd=repo, input=message, capture_output=True, text=True)
+    proc = subprocess.run(["git", "commit", "-q", "-F", "-"], cwd=repo, input=message, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         reason = " ".join(line.strip() for line in (proc.stderr or proc.stdout).strip().splitlines())
         raise DeassistError("DEA-TUI-COMMIT-FAILED", reason or "git commit failed", exit_code=FAILURE)
@@ -63,7 +68,7 @@ def _staged(repo: Path) -> list[tuple[str, str]]:
 
 
 def _git(repo: Path, *args: str) -> str:
-    proc = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True)
+    proc = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise DeassistError("DEA-TUI-NOT-A-REPOSITORY", f"{repo}: {proc.stderr.strip().splitlines()[0] if proc.stderr.strip() else 'git failed'}")
     return proc.stdout

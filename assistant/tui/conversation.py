@@ -10,10 +10,16 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Collapsible, Static
 
-from assistant.events import ApprovalDecision, FinalAnswer, ToolCall, ToolResult, ValidationResult
+from assistant.events import (
+    ApprovalDecision,
+    FinalAnswer,
+    ToolCall,
+    ToolResult,
+    ValidationResult,
+)
 
 if TYPE_CHECKING:
-    from textual.widgets import DataTable, Markdown
+    from textual.widgets import DataTable
     from textual.widgets._markdown import MarkdownStream
 
 # Markdown (markdown-it), DataTable and Syntax (pygments) are imported where first used: the first

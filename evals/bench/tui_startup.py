@@ -148,7 +148,7 @@ def stream_into_chat(tokens: int, rate: float) -> list[float]:
             async with app.run_test(size=(120, 40)) as pilot:
                 while app.session is None:
                     await pilot.pause(0.05)
-                post = lambda text: app.post_message(SessionEvent(TextDelta("data-engineer", text)))  # noqa: E731
+                post = lambda text: app.post_message(SessionEvent(TextDelta("data-engineer", text)))
                 feeder = threading.Thread(target=feed, args=(post, tokens, rate, sent))
                 feeder.start()
                 while feeder.is_alive() or not shown or shown[-1][1] < sent[-1][1]:

@@ -58,4 +58,4 @@ def shown_text(app) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(parts)
 
 
-from tests.backends.stub_server import messages_stub  # noqa: E402,F401 - the scripted Messages API, as a fixture here
+from tests.backends.stub_server import messages_stub  # noqa: F401 - the scripted Messages API, as a fixture here

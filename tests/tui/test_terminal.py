@@ -24,7 +24,7 @@ class Terminal:
         self.socket = socket
 
     def tmux(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(["tmux", "-S", str(self.socket), *args], capture_output=True, text=True, timeout=30)
+        return subprocess.run(["tmux", "-S", str(self.socket), *args], capture_output=True, text=True, timeout=30, check=False)
 
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", "chat").stdout

@@ -10,7 +10,13 @@ from dataclasses import dataclass
 
 from textual.widgets import DataTable, Markdown
 
-from assistant.events import FinalAnswer, TextDelta, ToolCall, ToolResult, ValidationResult
+from assistant.events import (
+    FinalAnswer,
+    TextDelta,
+    ToolCall,
+    ToolResult,
+    ValidationResult,
+)
 from assistant.tui.app import SessionEvent
 from assistant.tui.conversation import AgentText, ToolBlock
 from tests.tui.conftest import SIZE, shown_text, until
