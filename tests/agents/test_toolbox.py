@@ -23,9 +23,16 @@ def call(context: ToolContext, name: str, **arguments):  # noqa: ANN003, ANN201
     return call_tool(toolbox()[name], context, arguments)
 
 
-def test_every_tool_has_a_spec_and_only_data_reading_tools_need_approval() -> None:
+def test_every_tool_has_a_spec_and_only_tools_that_read_data_or_write_files_need_approval() -> None:
     tools = toolbox()
-    assert {name for name, tool in tools.items() if tool.approval} == {"profile", "run_sql"}
+    assert {name for name, tool in tools.items() if tool.approval} == {
+        "profile",
+        "run_sql",
+        "draft_dbt_project",
+        "draft_pipeline",
+        "run_pipeline",
+        "check_quality",
+    }
     for tool in tools.values():
         assert tool.spec.input_schema["type"] == "object" and tool.spec.description
         assert (tool.describe is not None) == (tool.approval is not None)
