@@ -32,7 +32,6 @@ def mentioned_entities(request: str, names: Iterable[str]) -> list[str]:
         for start in range(len(words) - len(parts) + 1):
             if words[start : start + len(parts)] == parts:
                 found.append((start, -len(parts), name))
-                break
     # A longer name wins over a shorter one at the same place (warehouse.orders over orders).
     found.sort()
     taken: set[int] = set()
@@ -42,7 +41,8 @@ def mentioned_entities(request: str, names: Iterable[str]) -> list[str]:
         if span & taken:
             continue
         taken |= span
-        result.append(name)
+        if name not in result:
+            result.append(name)
     return result
 
 
