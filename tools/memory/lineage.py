@@ -55,6 +55,11 @@ class Lineage:
 
 def lineage_tree(store: MemoryStore, name: str | None = None, *, depth: int | None = None) -> Lineage:
     """The lineage of one entity, or of the whole memory when `name` is None."""
+    with store.reading():
+        return _lineage(store, name, depth)
+
+
+def _lineage(store: MemoryStore, name: str | None, depth: int | None) -> Lineage:
     types = store.types()
     if name is None:
         edges = store.flow_edges()

@@ -48,10 +48,11 @@ def mentioned_entities(request: str, names: Iterable[str]) -> list[str]:
 
 def memory_context(store: MemoryStore, request: str, *, limit: int = MAX_CONTEXT_CHARS) -> str:
     """The memory about the entities `request` mentions, as text; empty when it mentions none."""
-    names = mentioned_entities(request, store.names())
-    if not names:
+    with store.reading():
+        names = mentioned_entities(request, store.names())
+        blocks = [format_entity(store.entity(name), store) for name in names]
+    if not blocks:
         return ""
-    blocks = [format_entity(store.entity(name), store) for name in names]
     text = "Project memory (facts recorded earlier; dates are when they were observed):\n" + "\n".join(blocks)
     if len(text) > limit:
         text = text[: limit - 30].rsplit("\n", 1)[0] + "\n... (more in `deassist memory show`)"

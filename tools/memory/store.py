@@ -90,6 +90,7 @@ class MemoryStore:
     def __init__(self, path: Path, *, lock_timeout: float = 30.0) -> None:
         self.path = Path(path)
         self.lock_timeout = lock_timeout
+        self._held = threading.local()
 
     @classmethod
     def for_project(cls, start: Path | None = None) -> MemoryStore:
@@ -310,8 +311,27 @@ class MemoryStore:
         return known
 
     @contextmanager
+    def reading(self) -> Iterator[MemoryStore]:
+        """Several reads in one open of the file and one transaction (opening costs more than most reads).
+
+        The file stays locked against other processes meanwhile: keep the block short.
+        """
+        with self._transaction() as con:
+            self._held.con = con
+            try:
+                yield self
+            finally:
+                self._held.con = None
+
+    @contextmanager
     def _transaction(self, *, write: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         """One transaction on the file; reading a memory that does not exist yet reads an empty one."""
+        held = getattr(self._held, "con", None)
+        if held is not None:
+            if write:
+                raise RuntimeError("memory writes do not belong inside MemoryStore.reading()")
+            yield held
+            return
         with _lock_for(self.path):
             if not write and not self.path.exists():
                 con = duckdb.connect(":memory:")
