@@ -35,7 +35,24 @@ def _modules_loaded_by(argv: list[str]) -> set[str]:
     return set(json.loads(proc.stdout.strip().splitlines()[-1]))
 
 
-@pytest.mark.parametrize("argv", [["--help"]])
+SHOP = str(ROOT / "assistant" / "examples" / "shop")
+SQL = str(ROOT / "assistant" / "examples" / "top_customers.sql")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--help"],
+        ["validate", SQL, "--schema", SHOP],
+        ["transpile", SQL, "--from", "duckdb", "--to", "postgres"],
+        ["run", SQL, "--source", SHOP],
+        ["inspect", SHOP],
+        ["profile", SHOP],
+    ],
+    ids=["help", "validate", "transpile", "run", "inspect", "profile"],
+)
 def test_light_commands_do_not_import_the_llm_stack(argv: list[str]) -> None:
     loaded = _modules_loaded_by(argv)
+    if argv != ["--help"]:
+        assert {"sqlglot", "duckdb"} & loaded, f"{argv} did not get as far as reading SQL or data"
     assert not loaded & set(HEAVY), f"{argv} imported {sorted(loaded & set(HEAVY))}"

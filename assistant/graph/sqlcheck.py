@@ -1,0 +1,85 @@
+"""Every SQL statement an agent shows the user is validated first; what fails goes back for repair.
+
+SQL is found in the fenced ```sql blocks of an agent's text; SQL in tool inputs is validated by the
+tools themselves (`run_sql` validates before it runs).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.toolbox import ToolContext
+from assistant.toolbox.sql import validate
+
+FENCE = re.compile(r"```[ \t]*(sql|postgres(?:ql)?|duckdb|sqlite|mysql|bigquery|snowflake|tsql)?[ \t]*\n(.*?)```", re.DOTALL | re.IGNORECASE)
+DIALECT_TAGS = {"postgresql": "postgres", "sql": None}
+MAX_REPAIRS = 3
+
+
+@dataclass
+class SqlCheck:
+    sql: str
+    dialect: str
+    valid: bool
+    diagnostics: list[dict[str, Any]] = field(default_factory=list)
+
+
+def fenced_sql(text: str) -> list[tuple[str, str | None]]:
+    """(sql, dialect or None) of each fenced SQL block in `text`."""
+    blocks = []
+    for match in FENCE.finditer(text):
+        tag = (match.group(1) or "").lower()
+        if not tag:
+            continue
+        body = match.group(2).strip()
+        if body:
+            blocks.append((body, DIALECT_TAGS.get(tag, tag)))
+    return blocks
+
+
+def check_text(context: ToolContext, text: str) -> list[SqlCheck]:
+    """Validate each fenced SQL block of `text` against the session's schema."""
+    from tools.errors import DeassistError
+
+    checks = []
+    for sql, dialect in fenced_sql(text):
+        name = dialect or context.dialect
+        try:
+            report = validate(context, sql, name)
+        except DeassistError as exc:
+            checks.append(SqlCheck(sql, name, False, [{"severity": "error", "code": exc.code, "message": exc.message}]))
+            continue
+        checks.append(SqlCheck(sql, name, report["valid"], report["diagnostics"]))
+    return checks
+
+
+def repair_request(failed: list[SqlCheck], attempt: int) -> str:
+    """The message that sends failing SQL back to the agent, with each diagnostic and hint."""
+    lines = [f"<validation attempt=\"{attempt}\" of=\"{MAX_REPAIRS}\">"]
+    for check in failed:
+        lines.append("<sql>\n" + check.sql + "\n</sql>")
+        lines.extend(f"<error>{diagnostic_line(d)}</error>" for d in check.diagnostics if d["severity"] == "error")
+    lines.append("</validation>")
+    lines.append(
+        "The SQL above failed validation against the schema. Repair it (use the hints) and write your answer"
+        " again, with the repaired SQL in ```sql blocks."
+    )
+    return "\n".join(lines)
+
+
+def diagnostic_line(diagnostic: dict[str, Any]) -> str:
+    text = f"{diagnostic['code']}: {diagnostic['message']}"
+    if diagnostic.get("suggestion"):
+        text += f" (hint: {diagnostic['suggestion']})"
+    return text
+
+
+def failure_note(failed: list[SqlCheck]) -> str:
+    """Said plainly at the end of an answer whose SQL still fails after the repairs."""
+    lines = ["", "**Warning: the SQL above did not pass validation** after "
+             f"{MAX_REPAIRS} repair attempts; do not run it as is:"]
+    for check in failed:
+        lines.extend(f"- {diagnostic_line(d)}" for d in check.diagnostics if d["severity"] == "error")
+    return "\n".join(lines)
