@@ -24,6 +24,11 @@ DIALECTS = {
 SQL_START = re.compile(r"(?is)\b(select|with|insert\s+into|update|delete\s+from|create\s+(?:or\s+replace\s+)?(?:table|view))\b.*")
 FENCED = re.compile(r"```[a-zA-Z]*\n(.*?)```", re.DOTALL)
 MAX_SQL_REPAIRS = 3
+# A question about what is known of an entity memory holds (its brief has a <memory> section).
+MEMORY_QUESTION = re.compile(
+    r"\b(what|who|which|where|tell|know|remember|recall|upstream|downstream|lineage|depends?|feeds?|owns?|owner)\b"
+)
+MEMORY_ENTITY = re.compile(r"^- (.+) \(([a-z][a-z0-9_]*)\)$", re.MULTILINE)
 
 
 @dataclass
@@ -67,6 +72,8 @@ def classify(conv: Conversation) -> str:
         return "profile"
     if re.search(r"\b(inspect|what tables|which tables|list (the )?tables|show (me )?(the )?(tables|schema)|describe (the )?(tables|schema|source|data))\b|列出|資料表|테이블 목록", text):
         return "inspect"
+    if conv.memory and "recall" in conv.tools and MEMORY_QUESTION.search(text):
+        return "recall"
     design = re.search(
         r"\b(design|architect|architecture|build|set up|setup|implement|migrat\w*|pipeline|platform|plan|model(l)?ing|"
         r"feature store|cdc|stream\w*|ingest\w*|mask\w*|warehouse|lakehouse|orchestrat\w*|schema for)\b|設計|管線|파이프라인|설계",
@@ -115,6 +122,7 @@ def next_action(conv: Conversation, system: str) -> Action:
         "commit": _commit,
         "design": _design,
         "notes": _notes,
+        "recall": _recall,
     }.get(kind, _other)(conv, system)
 
 
@@ -570,6 +578,8 @@ def _design(conv: Conversation, system: str) -> Action:
     lines = relevant_lines(system, conv.request, limit=8)
     sections: dict[str, list[str]] = {key: [] for key in ("requirements", "architecture", "implementation", "quality", "cost", "governance", "monitoring", "runbook")}
     sections["requirements"].append(f"- Asked: {conv.request.strip()}")
+    if conv.memory:
+        sections["requirements"].append("- Known from project memory:\n" + _indented(conv.memory))
     if facts["rows"]:
         sections["requirements"].append("- Sources given: " + ", ".join(f"`{t}` ({n if n is not None else '?'} rows)" for t, n in facts["rows"].items()) + ".")
     else:
@@ -607,13 +617,19 @@ def _design(conv: Conversation, system: str) -> Action:
         if body:
             parts.append(write.heading(lang, key))
             parts.append("\n".join(body))
-    for agent, note in conv.notes:
-        parts.append(f"{write.heading(lang, 'notes', 3)}: {agent}")
-        parts.append(note.replace(write.label(lang), "").strip())
-    contributors = [conv.lead, *(agent for agent, _ in conv.notes)]
-    parts.append(f"{write.heading(lang, 'contributors', 3)}: " + ", ".join(f"@{a}" for a in contributors))
+    parts += _notes_and_contributors(conv)
     parts.append(write.label(lang))
     return Reply("\n\n".join(parts))
+
+
+def _notes_and_contributors(conv: Conversation) -> list[str]:
+    parts = []
+    for agent, note in conv.notes:
+        parts.append(f"{write.heading(conv.language, 'notes', 3)}: {agent}")
+        parts.append(note.replace(write.label(conv.language), "").strip())
+    contributors = [conv.lead, *(agent for agent, _ in conv.notes)]
+    parts.append(f"{write.heading(conv.language, 'contributors', 3)}: " + ", ".join(f"@{a}" for a in contributors))
+    return parts
 
 
 def _model_sql(facts: dict[str, Any]) -> str | None:
@@ -633,6 +649,34 @@ def _model_sql(facts: dict[str, Any]) -> str | None:
         joins.append(f"LEFT JOIN {parent} AS {alias} ON {alias}.{parent_column} = f.{column}")
         select += [f"{alias}.{c} AS {parent}_{c}" for c in columns.get(parent, []) if c != parent_column][:3]
     return "SELECT " + ",\n       ".join(select) + f"\nFROM {fact} AS f\n" + "\n".join(joins)
+
+
+def _indented(memory: str) -> str:
+    return "\n".join(f"  {line}" for line in memory.splitlines() if line.startswith(("-", " ")))
+
+
+def _recall(conv: Conversation, system: str) -> Action:
+    """Recall each entity of the brief's memory through the tool, then answer from what it returned."""
+    names = [m.group(1) for m in MEMORY_ENTITY.finditer(conv.memory)]
+    steps = {str(s.input.get("entity")): s for s in conv.done("recall")}
+    for name in names:
+        if name not in steps:
+            return Call("recall", {"entity": name})
+    parts = [write.heading(conv.language, "memory")]
+    for name in names:
+        entity = steps[name].output
+        if steps[name].is_error or not isinstance(entity, dict):
+            continue
+        lines = [f"**{entity['name']}** ({entity['type']})"]
+        lines += [f"- {o['date']}: {o['text']}" for o in entity.get("observations", [])]
+        lines += [f"- `{r['source']}` {r['relation']} `{r['target']}`" for r in entity.get("relations", [])]
+        for key in ("upstream", "downstream"):
+            if entity.get(key):
+                lines.append(f"- {key.capitalize()}: " + ", ".join(f"`{n}`" for n in entity[key]))
+        parts.append("\n".join(lines))
+    parts += _notes_and_contributors(conv)
+    parts.append(write.label(conv.language))
+    return Reply("\n\n".join(parts))
 
 
 def _other(conv: Conversation, system: str) -> Action:

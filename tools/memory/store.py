@@ -93,8 +93,8 @@ class MemoryStore:
         self._held = threading.local()
 
     @classmethod
-    def for_project(cls, start: Path | None = None) -> MemoryStore:
-        return cls(project_root(start) / MEMORY_FILE)
+    def for_project(cls, start: Path | None = None, *, lock_timeout: float = 30.0) -> MemoryStore:
+        return cls(project_root(start) / MEMORY_FILE, lock_timeout=lock_timeout)
 
     # -- writing -------------------------------------------------------------------------------
 
