@@ -12,15 +12,21 @@ import random
 import re
 import threading
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from datetime import date as Date
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import IO, TypeVar
 
 import duckdb
 
 from tools.errors import FAILURE, DeassistError
+
+try:
+    import fcntl
+except ImportError:  # Windows: DuckDB's own lock, waited on in `_connect`, is all there is
+    fcntl = None  # type: ignore[assignment]
 from tools.memory.guard import check_storable
 from tools.memory.model import (
     FLOWS_BACKWARD,
@@ -37,9 +43,8 @@ MEMORY_FILE = Path(".deassist") / "memory.duckdb"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entities (name VARCHAR PRIMARY KEY, type VARCHAR NOT NULL);
-CREATE SEQUENCE IF NOT EXISTS observation_id;
 CREATE TABLE IF NOT EXISTS observations (
-    id BIGINT PRIMARY KEY DEFAULT nextval('observation_id'),
+    id BIGINT PRIMARY KEY,
     entity VARCHAR NOT NULL, text VARCHAR NOT NULL, date DATE NOT NULL,
     UNIQUE (entity, text, date));
 CREATE TABLE IF NOT EXISTS relations (
@@ -129,11 +134,8 @@ class MemoryStore:
                 name = known
                 if entity_type is not None:
                     con.execute("UPDATE entities SET type = ? WHERE name = ?", [entity_type, name])
-            for text in texts:
-                con.execute(
-                    "INSERT INTO observations (entity, text, date) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                    [name, text, day],
-                )
+            if texts:
+                _insert_observations(con, [(name, text, day) for text in texts])
             for relation, target in links:
                 target = _resolve(con, target) or _create_placeholder(con, target)
                 con.execute("INSERT INTO relations VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [name, relation, target])
@@ -172,7 +174,10 @@ class MemoryStore:
             return Relation(source, relation, target)
 
     def import_snapshot(self, snapshot: MemorySnapshot, *, replace: bool = False) -> MemorySnapshot:
-        """Merge a snapshot into memory (or replace memory with it); everything is checked before anything is written."""
+        """Merge a snapshot into memory (or replace memory with it); everything is checked before anything is written.
+
+        Names are matched exactly: an export spells them as stored.
+        """
         entities = [
             Entity(
                 _check_name(e.name, "entity name"),
@@ -192,25 +197,31 @@ class MemoryStore:
             )
             for r in snapshot.relations
         ]
+        types = {e.name: e.type for e in entities}  # an entity listed twice: the last type wins
+        facts = list(dict.fromkeys((e.name, o.text, o.date) for e in entities for o in e.observations))
+        links = list(dict.fromkeys((r.source, r.relation, r.target) for r in relations))
+        # Set-wise inserts over unnested lists: one statement per table, not one per row.
         with self._transaction(write=True) as con:
             if replace:
                 for table in ("relations", "observations", "entities"):
                     con.execute(f"DELETE FROM {table}")
-            for entity in entities:
+            if types:
                 con.execute(
-                    "INSERT INTO entities VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET type = excluded.type",
-                    [entity.name, entity.type],
+                    "INSERT INTO entities SELECT unnest($names), unnest($types)"
+                    " ON CONFLICT (name) DO UPDATE SET type = excluded.type",
+                    {"names": list(types), "types": list(types.values())},
                 )
-                for o in entity.observations:
-                    con.execute(
-                        "INSERT INTO observations (entity, text, date) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                        [entity.name, o.text, o.date],
-                    )
-            for r in relations:
-                for end in (r.source, r.target):
-                    if _resolve(con, end) is None:
-                        _create_placeholder(con, end)
-                con.execute("INSERT INTO relations VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [r.source, r.relation, r.target])
+            if facts:
+                _insert_observations(con, facts)
+            if links:
+                ends = sorted({name for s, _, t in links for name in (s, t)} - set(types))
+                if ends:
+                    con.execute("INSERT INTO entities SELECT unnest($ends), 'unknown' ON CONFLICT DO NOTHING", {"ends": ends})
+                con.execute(
+                    "INSERT INTO relations SELECT unnest($sources), unnest($relations), unnest($targets)"
+                    " ON CONFLICT DO NOTHING",
+                    {"sources": [l[0] for l in links], "relations": [l[1] for l in links], "targets": [l[2] for l in links]},
+                )
             return _snapshot(con)
 
     # -- reading -------------------------------------------------------------------------------
@@ -222,8 +233,7 @@ class MemoryStore:
     def entities(self) -> list[Entity]:
         """Every entity with its observations and relations, by name."""
         with self._transaction() as con:
-            names = [row[0] for row in con.execute("SELECT name FROM entities ORDER BY name").fetchall()]
-            return [_load_entity(con, n) for n in names]
+            return _all_entities(con)
 
     def names(self) -> list[str]:
         with self._transaction() as con:
@@ -332,11 +342,13 @@ class MemoryStore:
                 raise RuntimeError("memory writes do not belong inside MemoryStore.reading()")
             yield held
             return
-        with _lock_for(self.path):
+        with _lock_for(self.path), ExitStack() as stack:
             if not write and not self.path.exists():
                 con = duckdb.connect(":memory:")
             else:
-                con = self._open()
+                deadline = time.monotonic() + self.lock_timeout
+                stack.enter_context(self._turn(deadline))
+                con = self._connect(deadline)
             try:
                 con.execute(_SCHEMA)
                 con.execute("BEGIN TRANSACTION")
@@ -349,32 +361,89 @@ class MemoryStore:
             finally:
                 con.close()
 
-    def _open(self) -> duckdb.DuckDBPyConnection:
+    @contextmanager
+    def _turn(self, deadline: float) -> Iterator[None]:
+        """This process's turn at the memory file: an exclusive lock on `memory.duckdb.lock` beside it.
+
+        DuckDB locks the file only once it has opened it, and two processes opening the same new file at
+        the same moment were seen to lose a committed write; taking turns before DuckDB opens it avoids that.
+        """
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(self.path.with_name(self.path.name + ".lock"), "a+b")  # noqa: SIM115 - closed below
         except OSError as exc:
             raise DeassistError(
                 "DEA-MEMORY-UNWRITABLE", f"cannot create {self.path.parent}: {exc.strerror or exc}"
             ) from None
-        deadline = time.monotonic() + self.lock_timeout
-        delay = 0.005
-        while True:
+        with handle:
+            if fcntl is not None:
+                _wait(lambda: _try_flock(handle), deadline, self._locked)
+            yield
+
+    def _connect(self, deadline: float) -> duckdb.DuckDBPyConnection:
+        """Open the file, waiting while a process outside deassist (the duckdb CLI, a notebook) holds it."""
+
+        def attempt() -> duckdb.DuckDBPyConnection | None:
             try:
                 return duckdb.connect(str(self.path))
             except duckdb.IOException as exc:
-                message = str(exc)
-                if "lock" not in message.lower():
-                    raise _open_error(self.path, message) from None
-                if time.monotonic() >= deadline:
-                    raise DeassistError(
-                        "DEA-MEMORY-LOCKED",
-                        f"{self.path} stayed locked by another process for {self.lock_timeout:g}s",
-                        exit_code=FAILURE,
-                    ) from None
+                if "lock" in str(exc).lower():
+                    return None
+                raise _open_error(self.path, str(exc)) from None
             except duckdb.Error as exc:
                 raise _open_error(self.path, str(exc)) from None
-            time.sleep(delay * (0.5 + random.random()))
-            delay = min(delay * 2, 0.2)
+
+        return _wait(attempt, deadline, self._locked)
+
+    def _locked(self) -> DeassistError:
+        return DeassistError(
+            "DEA-MEMORY-LOCKED",
+            f"{self.path} stayed locked by another process for {self.lock_timeout:g}s",
+            exit_code=FAILURE,
+        )
+
+
+T = TypeVar("T")
+
+
+def _wait(attempt: Callable[[], T | None], deadline: float, timed_out: Callable[[], DeassistError]) -> T:
+    """Call `attempt` until it returns something, backing off with jitter; past `deadline`, raise."""
+    delay = 0.005
+    while True:
+        result = attempt()
+        if result is not None:
+            return result
+        if time.monotonic() >= deadline:
+            raise timed_out()
+        time.sleep(delay * (0.5 + random.random()))
+        delay = min(delay * 2, 0.2)
+
+
+def _try_flock(handle: IO[bytes]) -> bool | None:
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released when the handle is closed
+    except BlockingIOError:
+        return None
+    return True
+
+
+def _insert_observations(con: duckdb.DuckDBPyConnection, facts: list[tuple[str, str, str]]) -> None:
+    """Observations not already recorded (same entity, text and date), numbered after the highest id.
+
+    Ids are counted here rather than drawn from a sequence: the transaction holds the file alone, and a
+    sequence's state is one more thing to persist between processes.
+    """
+    con.execute(
+        """
+        INSERT INTO observations
+        SELECT (SELECT coalesce(max(id), 0) FROM observations) + row_number() OVER (ORDER BY n), entity, text, date
+        FROM (SELECT unnest($entities) AS entity, unnest($texts) AS text, unnest($dates)::DATE AS date,
+                     unnest(range(len($texts))) AS n) AS new
+        WHERE NOT EXISTS (SELECT 1 FROM observations o
+                          WHERE o.entity = new.entity AND o.text = new.text AND o.date = new.date)
+        """,
+        {"entities": [f[0] for f in facts], "texts": [f[1] for f in facts], "dates": [f[2] for f in facts]},
+    )
 
 
 def _open_error(path: Path, message: str) -> DeassistError:
@@ -421,9 +490,31 @@ def _load_entity(con: duckdb.DuckDBPyConnection, name: str) -> Entity:
     return Entity(name, kind, observations, relations)
 
 
+def _all_entities(con: duckdb.DuckDBPyConnection) -> list[Entity]:
+    """Every entity with its observations and relations, in three queries whatever the size of memory."""
+    observations: dict[str, list[Observation]] = {}
+    for oid, entity, text, day in con.execute("SELECT id, entity, text, date FROM observations ORDER BY date, id").fetchall():
+        observations.setdefault(entity, []).append(Observation(oid, entity, text, str(day)))
+    relations: dict[str, list[Relation]] = {}
+    for row in con.execute("SELECT source, relation, target FROM relations ORDER BY ALL").fetchall():
+        relation = Relation(*row)
+        relations.setdefault(relation.source, []).append(relation)
+        if relation.target != relation.source:
+            relations.setdefault(relation.target, []).append(relation)
+    return [
+        Entity(
+            name,
+            kind,
+            observations.get(name, []),
+            # As `_load_entity` orders them: where the entity is the source first.
+            sorted(relations.get(name, []), key=lambda r: (r.source != name, r.source, r.relation, r.target)),
+        )
+        for name, kind in con.execute("SELECT name, type FROM entities ORDER BY name").fetchall()
+    ]
+
+
 def _snapshot(con: duckdb.DuckDBPyConnection) -> MemorySnapshot:
-    names = [row[0] for row in con.execute("SELECT name FROM entities ORDER BY name").fetchall()]
-    entities = [_load_entity(con, n) for n in names]
+    entities = _all_entities(con)
     relations = [
         Relation(*row) for row in con.execute("SELECT source, relation, target FROM relations ORDER BY ALL").fetchall()
     ]
