@@ -85,12 +85,14 @@ class FinalAnswer:
     agents: list[str]
     validated_sql: list[str] = field(default_factory=list)
     commit_message: str | None = None
+    failed_sql: list[str] = field(default_factory=list)  # SQL shown that still failed validation after repairs
 
 
 @dataclass(frozen=True)
 class ErrorEvent:
     code: str
     message: str
+    exit_code: int = 1  # what a CLI exits with: 2 for a usage problem (a rejected key), 1 otherwise
 
 
 Event = (

@@ -9,7 +9,7 @@ HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
 
 
 def detect_language(text: str) -> str:
-    """"ko" for Hangul, "zh-TW" for Han characters, "en" otherwise (code and SQL are mostly ASCII anyway)."""
+    """ "ko" for Hangul, "zh-TW" for Han characters, "en" otherwise (code and SQL are mostly ASCII anyway)."""
     if HANGUL.search(text):
         return "ko"
     if HAN.search(text):

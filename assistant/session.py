@@ -20,12 +20,15 @@ from assistant import events
 from assistant.language import detect_language
 from tools.catalog.model import Catalog
 from tools.errors import DeassistError
+from tools.sql.run import ENGINE_DIALECT
 
 if TYPE_CHECKING:
     from assistant.backends.base import ModelBackend
 
 SESSIONS_FILE = "sessions.sqlite"
-ENGINE_DIALECT = {"files": "duckdb", "duckdb": "duckdb", "ddl": "duckdb", "sqlite": "sqlite", "postgres": "postgres"}
+# Checkpoints are written when a run pauses (an approval) or ends, not after every step: a turn is
+# short, and a checkpoint per step costs more than the rest of an offline answer.
+DURABILITY = "exit"
 
 
 @dataclass
@@ -91,30 +94,63 @@ class Session:
     ) -> Iterator[events.Event]:
         """Run one request through the graph, yielding events as they happen; ends with FinalAnswer or ErrorEvent."""
         if not request.strip():
-            yield events.ErrorEvent("DEA-ASK-EMPTY", "the request is empty: say what you want the agents to do")
+            yield events.ErrorEvent("DEA-ASK-EMPTY", "the request is empty: say what you want the agents to do", 2)
             return
-        try:
-            yield from self._ask(request.strip(), approve, cancel or threading.Event())
-        except DeassistError as exc:
-            yield events.ErrorEvent(exc.code, exc.message)
+        yield from _errors_as_events(self._ask(request.strip(), approve, cancel or threading.Event()))
+
+    def resume(
+        self,
+        *,
+        approve: Callable[[events.ApprovalRequest], bool] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Iterator[events.Event]:
+        """Continue a request left waiting for approval (the process stopped, or the face went away)."""
+        graph = self._compiled(cancel or threading.Event())
+        pending = list(graph.get_state(self._thread()).interrupts)
+        if not pending:
+            yield events.ErrorEvent(
+                "DEA-ASK-NOTHING-PENDING", f"session {self.name!r} has no request waiting for approval"
+            )
+            return
+        yield from _errors_as_events(self._resume(graph, pending, approve, cancel or threading.Event()))
+
+    def _resume(
+        self,
+        graph: Any,
+        pending: list[Any],
+        approve: Callable[[events.ApprovalRequest], bool] | None,
+        cancel: threading.Event,
+    ) -> Iterator[events.Event]:
+        answers = yield from self._decide(pending, approve)
+        yield from self._run(graph, self._resume_command(answers), approve, cancel)
 
     def _ask(
         self, request: str, approve: Callable[[events.ApprovalRequest], bool] | None, cancel: threading.Event
     ) -> Iterator[events.Event]:
-        from langgraph.types import Command
-
-        graph = self._compiled(cancel)
-        config = {"configurable": {"thread_id": self.name}, "recursion_limit": 200}
+        self._context.written.clear()  # files written by this request, for its commit message
         payload: Any = {
             "request": request,
             "language": detect_language(request),
             "notes": None,
             "validated": None,
+            "failed": None,
             "commits": None,
         }
+        yield from self._run(self._compiled(cancel), payload, approve, cancel)
+
+    def _run(
+        self,
+        graph: Any,
+        payload: Any,
+        approve: Callable[[events.ApprovalRequest], bool] | None,
+        cancel: threading.Event,
+    ) -> Iterator[events.Event]:
+        config = self._thread() | {"recursion_limit": 200}
         while True:
             pending: list[Any] = []
-            for namespace, mode, data in graph.stream(payload, config, stream_mode=["custom", "updates"], subgraphs=True):
+            for namespace, mode, data in graph.stream(
+                payload, config, stream_mode=["custom", "updates"], subgraphs=True, durability=DURABILITY
+            ):
                 if cancel.is_set():
                     yield events.ErrorEvent("DEA-ASK-CANCELLED", "the request was cancelled")
                     return
@@ -124,26 +160,43 @@ class Session:
                     pending.extend(data["__interrupt__"])
             if not pending:
                 break
-            answers: dict[str, bool] = {}
-            for interrupt in pending:
-                request_event = events.ApprovalRequest(**interrupt.value)
-                yield request_event
-                approved = bool(self.config.auto_approve or (approve is not None and approve(request_event)))
-                yield events.ApprovalDecision(request_event.approval_id, approved)
-                answers[interrupt.id] = approved
-            payload = Command(resume=answers)
+            answers = yield from self._decide(pending, approve)
+            payload = self._resume_command(answers)
         state = graph.get_state(config).values
         yield events.FinalAnswer(
             text=state.get("answer", ""),
             agents=list(state.get("agents") or []),
             validated_sql=list(state.get("validated_sql") or []),
             commit_message=state.get("commit_message"),
+            failed_sql=list(state.get("failed_sql") or []),
         )
+
+    def _decide(
+        self, pending: list[Any], approve: Callable[[events.ApprovalRequest], bool] | None
+    ) -> Iterator[events.Event]:
+        """An ApprovalRequest and its ApprovalDecision per interrupt; returns interrupt id -> approved."""
+        answers: dict[str, bool] = {}
+        for interrupt in pending:
+            request = events.ApprovalRequest(**interrupt.value)
+            yield request
+            approved = bool(self.config.auto_approve or (approve is not None and approve(request)))
+            yield events.ApprovalDecision(request.approval_id, approved)
+            answers[interrupt.id] = approved
+        return answers
+
+    @staticmethod
+    def _resume_command(answers: dict[str, bool]) -> Any:
+        from langgraph.types import Command
+
+        return Command(resume=answers)
+
+    def _thread(self) -> dict[str, Any]:
+        return {"configurable": {"thread_id": self.name}}
 
     def history(self) -> list[dict[str, Any]]:
         """The turns of this conversation so far (request, answer, agents), as the checkpointer keeps them."""
         graph = self._compiled(threading.Event())
-        return list(graph.get_state({"configurable": {"thread_id": self.name}}).values.get("history") or [])
+        return list(graph.get_state(self._thread()).values.get("history") or [])
 
     def _compiled(self, cancel: threading.Event) -> Any:
         from assistant.graph.build import GraphDeps, build_graph
@@ -164,6 +217,16 @@ class Session:
             self._conn.close()
             self._conn = None
             self._graph = None
+
+
+def _errors_as_events(stream: Iterator[events.Event]) -> Iterator[events.Event]:
+    """A user-facing failure inside the graph ends the stream as one ErrorEvent, never a traceback."""
+    try:
+        yield from stream
+    except DeassistError as exc:
+        yield events.ErrorEvent(exc.code, exc.message, exc.exit_code)
+    except RecursionError:  # LangGraph's step budget (recursion_limit) ran out
+        yield events.ErrorEvent("DEA-ASK-TOO-LONG", "the agents did not finish within their step budget")
 
 
 __all__ = ["Session", "SessionConfig", "data_home"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import random
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -132,7 +133,9 @@ class AnthropicBackend:
         )
         # Thinking blocks must go back with the assistant turn they came in; the protocol's blocks
         # carry no thinking, so the raw turn is kept here, keyed by its tool_use ids.
+        # Collaborators run in parallel on one backend, hence the lock.
         self._raw_turns: OrderedDict[tuple[str, ...], list[dict[str, Any]]] = OrderedDict()
+        self._raw_lock = threading.Lock()
 
     def complete(self, request: ModelRequest, on_text: Callable[[str], None] | None = None) -> ModelTurn:
         params = self._params(request)
@@ -183,8 +186,10 @@ class AnthropicBackend:
 
     def _message(self, message: Message) -> dict[str, Any]:
         tool_ids = tuple(block.id for block in message.content if isinstance(block, ToolUseBlock))
-        if message.role == "assistant" and tool_ids in self._raw_turns:
-            return {"role": "assistant", "content": [dict(block) for block in self._raw_turns[tool_ids]]}
+        with self._raw_lock:
+            raw = self._raw_turns.get(tool_ids) if message.role == "assistant" and tool_ids else None
+        if raw is not None:
+            return {"role": "assistant", "content": [dict(block) for block in raw]}
         return {"role": message.role, "content": [_block_param(block) for block in message.content]}
 
     def _stream(self, params: dict[str, Any], emit: Callable[[str], None]) -> ModelTurn:
@@ -227,9 +232,10 @@ class AnthropicBackend:
                 raw.append({"type": "redacted_thinking", "data": block.data})
         tool_ids = tuple(block.id for block in content if isinstance(block, ToolUseBlock))
         if tool_ids and any(block["type"] != "text" and block["type"] != "tool_use" for block in raw):
-            self._raw_turns[tool_ids] = raw
-            while len(self._raw_turns) > 256:
-                self._raw_turns.popitem(last=False)
+            with self._raw_lock:
+                self._raw_turns[tool_ids] = raw
+                while len(self._raw_turns) > 256:
+                    self._raw_turns.popitem(last=False)
         usage = message.usage
         counted = TurnUsage(
             input_tokens=usage.input_tokens or 0,

@@ -19,12 +19,13 @@ class OfflineBackend:
 
     def complete(self, request: ModelRequest, on_text: Callable[[str], None] | None = None) -> ModelTurn:
         from assistant.planner import conversation, plan
+        from assistant.planner.actions import Call
 
         if any(tool.name == "route" for tool in request.tools):
             return self._route(request)
         conv = conversation.read(request)
         action = plan.next_action(conv, request.system)
-        if isinstance(action, plan.Call):
+        if isinstance(action, Call):
             if action.name not in conv.tools:
                 return self._text(f"The {action.name} tool is not available to this agent.", on_text)
             return ModelTurn([ToolUseBlock(self._id(request), action.name, action.input)], "tool_use", model=self.name)
@@ -38,7 +39,9 @@ class OfflineBackend:
         found = tags(text)
         lead, collaborators, _ = route(found.get("request", text), parse_roster(found.get("roster", "")))
         reason = "description affinity: " + (", ".join(collaborators) if collaborators else "the lead alone")
-        block = ToolUseBlock(self._id(request), "route", {"lead": lead, "collaborators": collaborators, "reason": reason})
+        block = ToolUseBlock(
+            self._id(request), "route", {"lead": lead, "collaborators": collaborators, "reason": reason}
+        )
         return ModelTurn([block], "tool_use", model=self.name)
 
     def _text(self, text: str, on_text: Callable[[str], None] | None) -> ModelTurn:

@@ -8,6 +8,51 @@ from pathlib import Path
 
 import click
 
+from tools.errors import FAILURE, USAGE, DeassistError
+
+# --- deassist ask ----------------------------------------------------------------------------------
+
+
+@click.command()
+@click.argument("request", required=False, default="")
+@click.option("--data", "sources", multiple=True, metavar="SRC", help="A file, folder, database or DSN (repeats).")
+@click.option("--model", default=None, help="offline, anthropic or anthropic:<model> (default: anthropic with a key).")
+@click.option(
+    "--session", "session_name", default=None, metavar="NAME", help="Continue (or start) a named conversation."
+)
+@click.option("--yes", "auto_approve", is_flag=True, help="Approve running queries and writing files without asking.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document instead of streaming.")
+def ask(
+    request: str,
+    sources: tuple[str, ...],
+    model: str | None,
+    session_name: str | None,
+    auto_approve: bool,
+    as_json: bool,
+) -> None:
+    """Ask the agents a one-shot question (progress on stderr, the answer on stdout)."""
+    import sys
+
+    from assistant.cli.ask_render import AskRenderer
+    from assistant.session import Session, SessionConfig
+
+    if not request.strip():
+        raise DeassistError("DEA-ASK-EMPTY", 'the request is empty: deassist ask "what you want"', exit_code=USAGE)
+    session = Session(SessionConfig(model, list(sources), session_name, auto_approve, Path.cwd()))
+    renderer = AskRenderer(as_json=as_json, interactive=sys.stdin.isatty() and not as_json)
+    try:
+        for event in session.ask(request, approve=renderer.approve):
+            renderer.handle(event)
+    finally:
+        session.close()
+    renderer.finish(session)
+    if renderer.error is not None:
+        raise DeassistError(renderer.error.code, renderer.error.message, exit_code=renderer.error.exit_code)
+    if renderer.failed_validation:
+        raise DeassistError(
+            "DEA-ASK-SQL-INVALID", "SQL in the answer did not pass validation after 3 repairs", exit_code=FAILURE
+        )
+
 
 # --- deassist agents -------------------------------------------------------------------------------
 

@@ -30,20 +30,24 @@ def agent_brief(
     catalog: Catalog,
     notes: list[dict[str, str]] | None = None,
     collaborators: list[str] | None = None,
+    dialect: str = "duckdb",
     memory: str = "",
 ) -> str:
     parts = [f"<role>{role}</role>", f"<lead>{lead}</lead>", f"<language>{language}</language>"]
     if collaborators:
         parts.append(f"<collaborators>{', '.join(collaborators)}</collaborators>")
     if catalog.tables:
+        parts.append(f"<dialect>{dialect}</dialect>")
         tables = relevant_tables(catalog, request)
-        parts.append(f"<sources total_tables=\"{len(catalog.tables)}\">\n{schema_brief(catalog, tables)}\n</sources>")
+        parts.append(
+            f'<sources total_tables="{len(catalog.tables)}">\n{schema_brief(catalog, tables, request)}\n</sources>'
+        )
     else:
         parts.append("<sources>none given: the user passed no --data</sources>")
     if memory:
         parts.append(f"<memory>\n{memory}\n</memory>")
     for note in notes or []:
-        parts.append(f"<notes from=\"{note['agent']}\">\n{note['text']}\n</notes>")
+        parts.append(f'<notes from="{note["agent"]}">\n{note["text"]}\n</notes>')
     parts.append(f"<request>\n{request}\n</request>")
     if role == "collaborator":
         parts.append(

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant import events
-from assistant.backends.base import ModelBackend, ModelRequest, ToolSpec
+from assistant.backends.base import ModelBackend, ModelRequest, TextBlock, ToolSpec, ToolUseBlock
 from assistant.graph import messages as msg
 from assistant.graph.briefs import agent_brief, coordinator_brief
 from assistant.graph.sqlcheck import MAX_REPAIRS, check_text, failure_note, repair_request
@@ -31,6 +31,7 @@ COORDINATOR = "coordinator"
 MAX_TURNS = 10
 MAX_COLLABORATORS = 3
 HISTORY_TURNS = 3
+COMMIT_LABEL = {"en": "Proposed commit message:", "zh-TW": "建議的提交訊息：", "ko": "제안하는 커밋 메시지:"}
 
 
 @dataclass
@@ -69,8 +70,6 @@ def route_tool(roster: Mapping[str, Persona]) -> ToolSpec:
 
 def parse_route(content: list[Any], roster: Mapping[str, Persona]) -> tuple[str, list[str], str]:
     """(lead, collaborators, reason) from the coordinator's route call or JSON reply; unknown names dropped."""
-    from assistant.backends.base import TextBlock, ToolUseBlock
-
     chosen: dict[str, Any] = {}
     for block in content:
         if isinstance(block, ToolUseBlock) and block.name == "route":
@@ -124,9 +123,10 @@ def build_graph(deps: GraphDeps, checkpointer: Any) -> Any:
         turn = deps.backend.complete(request)
         write(_usage(turn))
         lead, collaborators, reason = parse_route(turn.content, deps.roster)
-        for block in turn.content:
-            if getattr(block, "name", None) == "route":
-                write(events.ToolCall(COORDINATOR, block.id, "route", block.input))
+        call = next((b for b in turn.content if isinstance(b, ToolUseBlock) and b.name == "route"), None)
+        if call is not None:
+            write(events.ToolCall(COORDINATOR, call.id, "route", call.input))
+            write(events.ToolResult(COORDINATOR, call.id, "route", {"lead": lead, "collaborators": collaborators}))
         write(events.AgentFinished(COORDINATOR))
         deps.context.agents[:] = [lead, *collaborators]
         return {"lead": lead, "collaborators": collaborators, "route_reason": reason}
@@ -141,7 +141,12 @@ def build_graph(deps: GraphDeps, checkpointer: Any) -> Any:
     def send_lead(state: GraphState) -> Any:
         from langgraph.types import Send
 
-        notes = [n for n in state.get("notes") or [] if n["role"] == "collaborator"]
+        # In the order the coordinator named them, whichever finished first.
+        order = {name: i for i, name in enumerate(state["collaborators"])}
+        notes = sorted(
+            (n for n in state.get("notes") or [] if n["role"] == "collaborator"),
+            key=lambda n: order.get(n["agent"], 99),
+        )
         return [Send("lead", _payload(state, state["lead"], "lead", notes))]
 
     def _payload(state: GraphState, name: str, role: str, notes: list[dict[str, Any]] | None = None) -> AgentInput:
@@ -153,11 +158,15 @@ def build_graph(deps: GraphDeps, checkpointer: Any) -> Any:
             catalog=deps.context.catalog,
             notes=notes,
             collaborators=state["collaborators"] if role == "lead" else None,
+            dialect=deps.context.dialect,
             memory=context_for(deps.context.workdir, state["request"]),
         )
         history: list[dict[str, Any]] = []
         for turn in (state.get("history") or [])[-HISTORY_TURNS:]:
-            history += [msg.user_text(turn["request"]), {"role": "assistant", "content": [{"type": "text", "text": turn["answer"]}]}]
+            history += [
+                msg.user_text(turn["request"]),
+                {"role": "assistant", "content": [{"type": "text", "text": turn["answer"]}]},
+            ]
         return {"agent": name, "role": role, "language": state["language"], "brief": brief, "history": history}
 
     def gather(state: GraphState) -> dict[str, Any]:
@@ -166,17 +175,19 @@ def build_graph(deps: GraphDeps, checkpointer: Any) -> Any:
     def finish(state: GraphState) -> dict[str, Any]:
         lead_notes = [n for n in state.get("notes") or [] if n["role"] == "lead"]
         answer = lead_notes[-1]["text"] if lead_notes else ""
-        contributed = [state["lead"], *(n["agent"] for n in state.get("notes") or [] if n["role"] == "collaborator")]
-        agents = list(dict.fromkeys(contributed))
+        noted = {n["agent"] for n in state.get("notes") or [] if n["role"] == "collaborator"}
+        agents = [state["lead"], *(name for name in state["collaborators"] if name in noted)]
         commits = state.get("commits") or []
         commit_message = commits[-1] if commits else _files_commit(deps.context, agents)
         if commit_message and commit_message not in answer:
-            answer += f"\n\nProposed commit message:\n\n```text\n{commit_message}\n```"
+            label = COMMIT_LABEL.get(state["language"], COMMIT_LABEL["en"])
+            answer += f"\n\n{label}\n\n```text\n{commit_message}\n```"
         validated = list(dict.fromkeys(state.get("validated") or []))
         return {
             "answer": answer,
             "agents": agents,
             "validated_sql": validated,
+            "failed_sql": list(dict.fromkeys(state.get("failed") or [])),
             "commit_message": commit_message,
             "history": [{"request": state["request"], "answer": answer, "agents": agents, "validated_sql": validated}],
         }
@@ -205,18 +216,16 @@ def _files_commit(context: ToolContext, agents: list[str]) -> str | None:
     if not context.written:
         return None
     from assistant.toolbox.commit import attributed_message
-    from assistant.toolbox import ToolError
 
     files = ", ".join(sorted(context.written)[:3]) + (" ..." if len(context.written) > 3 else "")
-    try:
-        return attributed_message("feat", None, f"add {files}", agents)
-    except ToolError:
-        return None
+    return attributed_message("feat", None, f"add {files}", agents)
 
 
 def _usage(turn: Any) -> events.Usage:
     u = turn.usage
-    return events.Usage(u.input_tokens, u.output_tokens, u.cache_read_tokens, u.cache_write_tokens, u.cost_usd, turn.model)
+    return events.Usage(
+        u.input_tokens, u.output_tokens, u.cache_read_tokens, u.cache_write_tokens, u.cost_usd, turn.model
+    )
 
 
 def _agent_subgraph(deps: GraphDeps) -> Any:
@@ -252,7 +261,7 @@ def _agent_subgraph(deps: GraphDeps) -> Any:
         reply = msg.to_dict("assistant", turn.content)
         new.append(reply)
         calls = msg.tool_uses(reply)
-        if calls and turn.stop_reason == "tool_use":
+        if calls and turn.stop_reason == "tool_use" and tools:
             for call in calls:
                 write(events.ToolCall(name, call["id"], call["name"], call["input"]))
             return {"messages": new, "turns": turns, "next": "tools"}
@@ -267,7 +276,7 @@ def _agent_subgraph(deps: GraphDeps) -> Any:
             new.append(msg.user_text(repair_request(failed, repairs + 1)))
             return {"messages": new, "turns": turns, "repairs": repairs + 1, "next": "model"}
         if failed:
-            text += "\n" + failure_note(failed)
+            text += "\n" + failure_note(failed, state["language"])
         write(events.AgentFinished(name))
         return {
             "messages": new,
@@ -275,6 +284,7 @@ def _agent_subgraph(deps: GraphDeps) -> Any:
             "next": END,
             "notes": [{"agent": name, "role": state["role"], "text": text.strip()}],
             "validated": [c.sql for c in checks if c.valid],
+            "failed": [c.sql for c in failed],
         }
 
     def tools(state: AgentState) -> dict[str, Any]:
@@ -317,7 +327,11 @@ def _agent_subgraph(deps: GraphDeps) -> Any:
                 if call["name"] == "propose_commit_message" and not is_error:
                     commits.append(output_data["message"])
             write(events.ToolResult(name, call["id"], call["name"], output_data, is_error))
-            content = output_data if isinstance(output_data, str) else json.dumps(output_data, default=str, ensure_ascii=False)
+            content = (
+                output_data
+                if isinstance(output_data, str)
+                else json.dumps(output_data, default=str, ensure_ascii=False)
+            )
             results.append({"type": "tool_result", "tool_use_id": call["id"], "content": content, "is_error": is_error})
         return {"messages": [{"role": "user", "content": results}], "validated": validated, "commits": commits}
 
@@ -354,5 +368,9 @@ def _validations(write: Any, agent: str, call: dict[str, Any], data: Any, contex
         return [sql]
     if "valid" not in report:
         return []
-    write(events.ValidationResult(agent, sql, str(report.get("dialect", "")), bool(report["valid"]), report.get("diagnostics", [])))
+    write(
+        events.ValidationResult(
+            agent, sql, str(report.get("dialect", "")), bool(report["valid"]), report.get("diagnostics", [])
+        )
+    )
     return [sql] if report["valid"] else []

@@ -23,7 +23,12 @@ def to_dict(role: str, blocks: list[Block]) -> MessageDict:
             content.append({"type": "tool_use", "id": block.id, "name": block.name, "input": block.input})
         else:
             content.append(
-                {"type": "tool_result", "tool_use_id": block.tool_use_id, "content": block.content, "is_error": block.is_error}
+                {
+                    "type": "tool_result",
+                    "tool_use_id": block.tool_use_id,
+                    "content": block.content,
+                    "is_error": block.is_error,
+                }
             )
     return {"role": role, "content": content}
 

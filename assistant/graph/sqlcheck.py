@@ -13,7 +13,10 @@ from typing import Any
 from assistant.toolbox import ToolContext
 from assistant.toolbox.sql import validate
 
-FENCE = re.compile(r"```[ \t]*(sql|postgres(?:ql)?|duckdb|sqlite|mysql|bigquery|snowflake|tsql)?[ \t]*\n(.*?)```", re.DOTALL | re.IGNORECASE)
+FENCE = re.compile(
+    r"```[ \t]*(sql|postgres(?:ql)?|duckdb|sqlite|mysql|bigquery|snowflake|tsql)?[ \t]*\n(.*?)```",
+    re.DOTALL | re.IGNORECASE,
+)
 DIALECT_TAGS = {"postgresql": "postgres", "sql": None}
 MAX_REPAIRS = 3
 
@@ -57,7 +60,7 @@ def check_text(context: ToolContext, text: str) -> list[SqlCheck]:
 
 def repair_request(failed: list[SqlCheck], attempt: int) -> str:
     """The message that sends failing SQL back to the agent, with each diagnostic and hint."""
-    lines = [f"<validation attempt=\"{attempt}\" of=\"{MAX_REPAIRS}\">"]
+    lines = [f'<validation attempt="{attempt}" of="{MAX_REPAIRS}">']
     for check in failed:
         lines.append("<sql>\n" + check.sql + "\n</sql>")
         lines.extend(f"<error>{diagnostic_line(d)}</error>" for d in check.diagnostics if d["severity"] == "error")
@@ -76,10 +79,16 @@ def diagnostic_line(diagnostic: dict[str, Any]) -> str:
     return text
 
 
-def failure_note(failed: list[SqlCheck]) -> str:
+FAILURE_NOTE = {
+    "en": "**Warning: the SQL above did not pass validation** after {n} repair attempts; do not run it as is:",
+    "zh-TW": "**警告：上面的 SQL 經過 {n} 次修正仍未通過驗證**，請勿直接執行：",
+    "ko": "**경고: 위 SQL은 {n}번 수정한 뒤에도 검증을 통과하지 못했습니다.** 그대로 실행하지 마세요:",
+}
+
+
+def failure_note(failed: list[SqlCheck], language: str = "en") -> str:
     """Said plainly at the end of an answer whose SQL still fails after the repairs."""
-    lines = ["", "**Warning: the SQL above did not pass validation** after "
-             f"{MAX_REPAIRS} repair attempts; do not run it as is:"]
+    lines = ["", FAILURE_NOTE.get(language, FAILURE_NOTE["en"]).format(n=MAX_REPAIRS)]
     for check in failed:
         lines.extend(f"- {diagnostic_line(d)}" for d in check.diagnostics if d["severity"] == "error")
     return "\n".join(lines)

@@ -26,12 +26,14 @@ class AgentState(AgentInput, total=False):
     next: str
     notes: Annotated[list[dict[str, Any]], collect]
     validated: Annotated[list[str], collect]
+    failed: Annotated[list[str], collect]
     commits: Annotated[list[str], collect]
 
 
 class AgentOutput(TypedDict, total=False):
     notes: Annotated[list[dict[str, Any]], collect]
     validated: Annotated[list[str], collect]
+    failed: Annotated[list[str], collect]
     commits: Annotated[list[str], collect]
 
 
@@ -42,10 +44,12 @@ class GraphState(TypedDict, total=False):
     collaborators: list[str]
     notes: Annotated[list[dict[str, Any]], collect]
     validated: Annotated[list[str], collect]
+    failed: Annotated[list[str], collect]
     commits: Annotated[list[str], collect]
     route_reason: str
     answer: str
     validated_sql: list[str]
+    failed_sql: list[str]
     agents: list[str]
     commit_message: str | None
     history: Annotated[list[dict[str, Any]], operator.add]

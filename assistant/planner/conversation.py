@@ -25,6 +25,7 @@ class Conversation:
     language: str
     request: str
     sources: str
+    dialect: str
     notes: list[tuple[str, str]]
     tools: set[str]
     steps: list[Step] = field(default_factory=list)
@@ -53,6 +54,7 @@ def read(request: ModelRequest) -> Conversation:
         language=brief.get("language", "en"),
         request=brief.get("request", _text(request.messages[start])),
         sources=brief.get("sources", ""),
+        dialect=brief.get("dialect", "duckdb"),
         notes=notes(_text(request.messages[start])),
         tools={t.name for t in request.tools},
         memory=brief.get("memory", ""),

@@ -14,7 +14,7 @@ from assistant.planner.text import related, tokens
 LEAD = "data-engineer"
 MAX_COLLABORATORS = 2
 KEEP_RATIO = 0.8  # a second collaborator joins only when it is nearly as relevant as the first
-MIN_SCORE = 1.5
+MIN_SCORE = 3.0  # one rare word is not enough to bring in a specialist
 
 
 def parse_roster(text: str) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 from assistant.toolbox.catalog import singular
@@ -36,12 +37,7 @@ def related(a: str, b: str) -> bool:
         return False
     if a.startswith(b) or b.startswith(a):
         return True
-    prefix = 0
-    for x, y in zip(a, b):
-        if x != y:
-            break
-        prefix += 1
-    return prefix >= 6
+    return len(os.path.commonprefix([a, b])) >= 6
 
 
 def tags(text: str) -> dict[str, str]:
@@ -53,4 +49,6 @@ def tags(text: str) -> dict[str, str]:
 
 
 def notes(text: str) -> list[tuple[str, str]]:
-    return [(m.group(1), m.group(2).strip()) for m in re.finditer(r'<notes from="([^"]+)">(.*?)</notes>', text, re.DOTALL)]
+    return [
+        (m.group(1), m.group(2).strip()) for m in re.finditer(r'<notes from="([^"]+)">(.*?)</notes>', text, re.DOTALL)
+    ]

@@ -62,15 +62,25 @@ def relevant_tables(catalog: Catalog, text: str, limit: int = 8) -> list[Table]:
     return chosen
 
 
-def schema_brief(catalog: Catalog, tables: list[Table], max_columns: int = 24) -> str:
-    """Names, keys and columns of `tables`, one block each, and a line saying how many more exist."""
+def schema_brief(catalog: Catalog, tables: list[Table], text: str = "", max_columns: int = 24) -> str:
+    """Names, keys and columns of `tables`, one block each, and a line saying how many more exist.
+
+    A wide table shows its keys and the columns the request's words name first, then the rest up to
+    `max_columns`."""
+    terms = set(words(text))
     lines: list[str] = []
     for table in tables:
         facts = [table.source.display]
         if table.row_count is not None:
             facts.append(f"{table.row_count} rows")
         lines.append(f"table {_qualified(table)} ({', '.join(facts)})")
-        shown = table.columns[:max_columns]
+        keys = set(table.primary_key) | {c for fk in table.foreign_keys for c in fk.columns}
+        ranked = (
+            sorted(table.columns, key=lambda c: (c.name not in keys, not (set(words(c.name)) & terms)))
+            if len(table.columns) > max_columns
+            else table.columns
+        )
+        shown = ranked[:max_columns]
         lines.append("  columns: " + ", ".join(f"{c.name} {c.type}" for c in shown))
         if len(table.columns) > max_columns:
             lines.append(f"  ... {len(table.columns) - max_columns} more columns (inspect shows all)")
@@ -162,7 +172,10 @@ TOOLS = [
             " and row count of those tables. Without: one summary line per table (filter with `match`).",
             {
                 "type": "object",
-                "properties": {"tables": TABLES_INPUT, "match": {"type": "string", "description": "substring of a name"}},
+                "properties": {
+                    "tables": TABLES_INPUT,
+                    "match": {"type": "string", "description": "substring of a name"},
+                },
             },
         ),
         inspect,

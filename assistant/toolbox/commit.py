@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from assistant.backends.base import ToolSpec
-from assistant.toolbox import AgentTool, ToolContext, ToolError, ToolOutput, required
+from assistant.toolbox import AgentTool, ToolContext, ToolOutput, required
 
 
 def attributed_message(
     type_: str, scope: str | None, description: str, agents: list[str], body: str | None = None
 ) -> str:
     """`type(scope): description - @agent ...` through the attribution convention's own formatter."""
-    try:
-        from tools.attribution import format_message
-    except ImportError:
-        raise ToolError("the attribution convention (tools.attribution) is not installed") from None
+    from tools.attribution import format_message
+
     return format_message(type_, scope, description, agents, body=body)
 
 
@@ -29,7 +28,22 @@ def propose_commit_message(context: ToolContext, arguments: dict[str, Any]) -> T
         agents,
         arguments.get("body") or None,
     )
-    return ToolOutput({"message": message, "agents": agents})
+    problems = check(context, message)
+    return ToolOutput({"message": message, "agents": agents, "problems": problems}, is_error=bool(problems))
+
+
+def check(context: ToolContext, message: str) -> list[dict[str, str]]:
+    """What the repository's commit-msg hook would reject in `message` (its types, its agents)."""
+    from tools.attribution import check_message, load_config
+
+    result = check_message(message, load_config(_repository(context.workdir)))
+    return [{"code": p.code, "message": p.message} for p in result.problems]
+
+
+def _repository(workdir: Path) -> Path | None:
+    from assistant.roster import repository_root
+
+    return repository_root(workdir)
 
 
 TOOLS = [

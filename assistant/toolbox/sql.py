@@ -59,7 +59,11 @@ def describe_tool(context: ToolContext, arguments: dict[str, Any]) -> ToolOutput
         part["tables"] = sorted({t.name for t in expression.find_all(exp.Table)})
         part["ctes"] = [c.alias for c in expression.find_all(exp.CTE)]
         part["joins"] = [
-            {"table": j.this.sql(dialect), "kind": (j.side or j.kind or "inner").lower(), "on": j.args["on"].sql(dialect)}
+            {
+                "table": j.this.sql(dialect),
+                "kind": (j.side or j.kind or "inner").lower(),
+                "on": j.args["on"].sql(dialect),
+            }
             for j in expression.find_all(exp.Join)
             if j.args.get("on") is not None
         ]
@@ -88,7 +92,30 @@ def run_tool(context: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
     if not report["valid"]:
         return ToolOutput({"ran": False, "validation": report}, is_error=True)
     result = run_query(sql, context.catalog, limit=int(arguments.get("limit") or RUN_LIMIT))
-    return ToolOutput(result.to_dict() | {"ran": True})
+    data = result.to_dict()
+    masked = _mask_personal_data(context, data)
+    return ToolOutput(data | {"ran": True, "masked": masked})
+
+
+def _mask_personal_data(context: ToolContext, data: dict[str, Any]) -> list[str]:
+    """Mask result columns holding personal data, as the profiler does: rows reach the model and the
+    session's transcript, and personal data must reach neither. Returns the masked column names."""
+    from tools.profile import infer_semantic_type, is_pii, mask
+    from tools.profile.model import jsonable
+
+    masked = []
+    for index, name in enumerate(data["columns"]):
+        values = [row[index] for row in data["rows"]]
+        texts = [v for v in values if isinstance(v, str)]
+        semantic = infer_semantic_type(name, "VARCHAR", texts) if texts else None
+        tables = [t.name for t in context.catalog.tables if t.column(name) is not None] or [""]
+        if texts and any(is_pii(name, semantic, table) for table in tables):
+            masked.append(name)
+            for row in data["rows"]:
+                row[index] = mask(row[index])
+    for row in data["rows"]:
+        row[:] = [jsonable(v) for v in row]
+    return masked
 
 
 def _describe_run(context: ToolContext, arguments: dict[str, Any]) -> tuple[str, str]:

@@ -43,3 +43,48 @@ def write_agent() -> AgentWriter:
         return path
 
     return write
+
+
+# --- sessions driven through the graph ------------------------------------------------------------
+
+
+@pytest.fixture
+def ask(tmp_path: Path):
+    """ask(request, sources=[...], backend=None, approve=None, **config) -> list of events, through a real Session."""
+    from assistant.backends.offline import OfflineBackend
+    from assistant.session import Session, SessionConfig
+
+    def run(request: str, sources: list[str] | None = None, *, backend=None, approve=None, **config):  # noqa: ANN001, ANN202
+        config.setdefault("home", tmp_path / "deassist-home")
+        config.setdefault("workdir", tmp_path)
+        session = Session(SessionConfig(sources=[str(s) for s in sources or []], **config), backend=backend or OfflineBackend())
+        try:
+            return list(session.ask(request, approve=approve))
+        finally:
+            session.close()
+
+    return run
+
+
+def final(events_: list) -> object:  # noqa: ANN001
+    from assistant.events import FinalAnswer
+
+    answers = [e for e in events_ if isinstance(e, FinalAnswer)]
+    assert answers, f"no FinalAnswer in {[type(e).__name__ for e in events_]}"
+    return answers[-1]
+
+
+class RecordingBackend:
+    """The offline planner, keeping every ModelRequest it was sent (to assert on what agents were told)."""
+
+    name = "offline"
+
+    def __init__(self) -> None:
+        from assistant.backends.offline import OfflineBackend
+
+        self.inner = OfflineBackend()
+        self.requests: list = []
+
+    def complete(self, request, on_text=None):  # noqa: ANN001, ANN201
+        self.requests.append(request)
+        return self.inner.complete(request, on_text)

@@ -148,3 +148,11 @@ def test_an_unwritable_project_is_one_line(run_cli, tmp_path: Path):
     result = run_cli("memory", "add", "orders_etl", "--type", "data_pipeline")
     assert result.code == 2 and result.err.startswith("error DEA-MEMORY-UNWRITABLE: cannot create ")
     assert result.err.count("\n") == 1
+
+
+@pytest.mark.parametrize("argv", [["memory", "show"], ["memory", "graph", "--format", "mermaid"]])
+def test_memory_commands_do_not_import_the_llm_stack(argv: list[str]):
+    from tests.test_architecture import HEAVY, _modules_loaded_by
+
+    loaded = _modules_loaded_by(argv)
+    assert not loaded & set(HEAVY), f"{argv} imported {sorted(loaded & set(HEAVY))}"

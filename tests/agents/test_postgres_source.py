@@ -1,0 +1,59 @@
+"""An ask against the real PostgreSQL server: validated as PostgreSQL, run in a read-only transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from assistant import events as ev
+from tests.agents.conftest import final
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture(scope="module")
+def shop_pg(pg_dsn: str) -> Iterator[str]:
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    name = f"deassist_agents_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(pg_dsn, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    dsn = make_conninfo(**(conninfo_to_dict(pg_dsn) | {"dbname": name}))
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(
+            """
+            CREATE TABLE customers (customer_id int PRIMARY KEY, country text NOT NULL);
+            CREATE TABLE orders (order_id int PRIMARY KEY, customer_id int REFERENCES customers, status text, amount numeric(10, 2));
+            INSERT INTO customers SELECT g, (ARRAY['FR', 'JP', 'BR'])[1 + g % 3] FROM generate_series(1, 30) g;
+            INSERT INTO orders SELECT g, 1 + g % 30, (ARRAY['completed', 'refunded'])[1 + g % 2], g * 10 FROM generate_series(1, 90) g;
+            ANALYZE;
+            """
+        )
+    try:
+        yield dsn
+    finally:
+        with psycopg.connect(pg_dsn, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_a_question_over_postgresql(ask, shop_pg: str) -> None:
+    import psycopg
+
+    with psycopg.connect(shop_pg) as conn:
+        expected = conn.execute(
+            "SELECT c.country, sum(o.amount) FROM orders o JOIN customers c USING (customer_id)"
+            " WHERE o.status = 'refunded' GROUP BY 1 ORDER BY 2 DESC"
+        ).fetchall()
+    events = ask("Total amount of refunded orders per country", [shop_pg], auto_approve=True)
+    answer = final(events)
+    checks = [e for e in events if isinstance(e, ev.ValidationResult)]
+    assert checks and all(c.dialect == "postgres" and c.valid for c in checks)
+    for country, total in expected:
+        assert f"| {country} | {float(total):,.2f} |" in answer.text
+    approval = next(
+        e for e in events if isinstance(e, ev.ApprovalRequest) and e.kind == "run_sql" and "SUM" in e.detail
+    )
+    assert "postgresql://" in approval.summary and "password" not in approval.summary

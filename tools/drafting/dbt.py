@@ -1,0 +1,272 @@
+"""Draft a dbt project for dbt-duckdb from a source plan: staging, marts for a grain, tests.
+
+Staging models rename to snake_case, cast every column explicitly and keep one row per key (the
+latest by the load timestamp when there is one). Marts: a fact at the grain the user names (with
+the children of that table aggregated onto it), a dimension per table the fact links to, and a
+date dimension. Tests come from the profile (not_null, unique, accepted_values, relationships)
+and the drafted quality checks (singular tests). Every model binds in DuckDB before a file exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from tools.catalog.model import Column
+from tools.drafting.binding import SourceRelation, bind_models
+from tools.drafting.names import quote, snake_case
+from tools.drafting.plan import SourcePlan, TablePlan
+from tools.drafting.quality import dbt_tests, draft_checks, table_checks
+
+
+@dataclass
+class Draft:
+    """Files to write (relative path -> text), what was drafted, and what the user should know."""
+
+    files: dict[str, str]
+    models: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def choose_grain(plan: SourcePlan, grain: str | None) -> TablePlan:
+    """The named table, else one with a business date and the most links out (a fact), then the most rows."""
+    if grain:
+        return plan.table(grain)
+    return max(plan.tables, key=lambda t: (bool(t.event_date), len(t.links), t.profile.row_count))
+
+
+def draft_dbt(plan: SourcePlan, *, grain: str | None = None, project: str = "warehouse") -> Draft:
+    name = snake_case(project)
+    fact = choose_grain(plan, grain)
+    models: list[tuple[str, str, str]] = []  # (name, folder, sql)
+    for table in plan.tables:
+        models.append((f"stg_{table.name}", "staging", _staging_sql(plan, table)))
+    dims = list(dict.fromkeys(link.parent for link in fact.links))
+    for parent in dims:
+        models.append((f"dim_{parent}", "marts", f"select * from {{{{ ref('stg_{parent}') }}}}\n"))
+    if fact.event_date:
+        models.append(("dim_date", "marts", _date_sql(fact)))
+    models.append((f"fct_{fact.name}", "marts", _fact_sql(plan, fact)))
+    bound = bind_models(_source_relations(plan), [(m, sql) for m, _, sql in models])
+
+    files = {
+        "dbt_project.yml": _dump(
+            {
+                "name": name,
+                "version": "1.0.0",
+                "profile": name,
+                "model-paths": ["models"],
+                "test-paths": ["tests"],
+                "models": {name: {"staging": {"+materialized": "view"}, "marts": {"+materialized": "table"}}},
+            }
+        ),
+        "profiles.yml": _profiles(plan, name),
+        "models/staging/_sources.yml": _dump({"version": 2, "sources": _sources(plan)}),
+        "models/staging/_staging.yml": _dump({"version": 2, "models": [_staging_tests(plan, t) for t in plan.tables]}),
+        "models/marts/_marts.yml": _dump({"version": 2, "models": _mart_tests(plan, fact, dims, bound)}),
+        ".gitignore": "target/\ndbt_packages/\nlogs/\n*.duckdb\n*.duckdb.wal\n",
+    }
+    for model, folder, sql in models:
+        files[f"models/{folder}/{model}.sql"] = sql
+    checks = [c for c in draft_checks(plan) if c.kind in {"range", "completeness"}]
+    files.update(dbt_tests(checks, lambda table: f"stg_{table}"))
+    notes = [*plan.notes, f"grain: one row per {fact.name} ({', '.join(fact.key) or 'whole row'}) in fct_{fact.name}"]
+    if not fact.event_date:
+        notes.append(f"{fact.name} has no date or timestamp column: no date dimension drafted")
+    return Draft(files, [m for m, _, _ in models], notes)
+
+
+# -- SQL -----------------------------------------------------------------------------------------
+
+
+def _source_name(plan: SourcePlan, table: TablePlan) -> str:
+    if table.table.source.kind == "files":
+        return "raw"
+    alias = plan.attachments[table.table.source.location]
+    return alias if (table.table.schema or "main") == "main" else f"{alias}_{snake_case(table.table.schema or '')}"
+
+
+def _source_relations(plan: SourcePlan) -> list[SourceRelation]:
+    return [
+        SourceRelation(_source_name(plan, t), t.name, [Column(c.source, c.profile.type) for c in t.columns])
+        for t in plan.tables
+    ]
+
+
+def staging_select(table: TablePlan, relation: str, *, row_hash: bool = False) -> str:
+    """Typed, renamed, one row per key: the body of a staging model (and of a silver load).
+
+    With `row_hash` the rows carry `_row_hash` (of every typed column), which also breaks ties
+    between versions loaded at the same time; without, the hash is computed only for the tie-break.
+    """
+    columns = ", ".join(quote(c.name) for c in table.columns)
+    casts = ",\n        ".join(c.cast for c in table.columns)
+    body = f"with source as (\n    select * from {relation}\n),\n\ntyped as (\n    select\n        {casts}\n    from source\n)\n\n"
+    head = f"select *, hash({columns}) as _row_hash from typed" if row_hash else "select * from typed"
+    if not table.key:
+        return body + ("select distinct " + head[len("select "):] if row_hash else "select distinct * from typed") + "\n"
+    keys = ", ".join(quote(k) for k in table.key)
+    order = [f"{quote(table.loaded_at)} desc nulls last"] if table.loaded_at else []
+    order.append("_row_hash" if row_hash else f"hash({columns})")
+    not_null = " and ".join(f"{quote(k)} is not null" for k in table.key)
+    return (
+        body + f"{head}\nwhere {not_null}\n"
+        f"qualify row_number() over (partition by {keys} order by {', '.join(order)}) = 1\n"
+    )
+
+
+def _staging_sql(plan: SourcePlan, table: TablePlan) -> str:
+    what = f"one row per {', '.join(table.key)}" if table.key else "duplicate rows removed (no key candidate)"
+    relation = f"{{{{ source('{_source_name(plan, table)}', '{table.name}') }}}}"
+    return f"-- drafted by deassist from {table.table.source.display}: typed, snake_case, {what}\n" + staging_select(
+        table, relation
+    )
+
+
+def _date_sql(fact: TablePlan) -> str:
+    col = quote(fact.event_date or "")
+    return (
+        "with bounds as (\n"
+        f"    select min(cast({col} as date)) as first_day, max(cast({col} as date)) as last_day\n"
+        f"    from {{{{ ref('stg_{fact.name}') }}}}\n"
+        "),\n\ndays as (\n"
+        "    select cast(unnest(generate_series(first_day, last_day, interval 1 day)) as date) as date_day\n"
+        "    from bounds\n)\n\n"
+        "select\n    date_day,\n    year(date_day) as year,\n    quarter(date_day) as quarter,\n"
+        "    month(date_day) as month,\n    monthname(date_day) as month_name,\n    day(date_day) as day_of_month,\n"
+        "    isodow(date_day) as day_of_week,\n    dayname(date_day) as day_name,\n"
+        "    isodow(date_day) >= 6 as is_weekend\nfrom days\n"
+    )
+
+
+def child_aggregates(plan: SourcePlan, fact: TablePlan) -> list[tuple[TablePlan, str, list[tuple[str, str]]]]:
+    """Per child table linking to the fact: (child, its link column, [(output name, aggregate SQL)])."""
+    result = []
+    for child, link in plan.children(fact.name):
+        if len(fact.key) != 1:
+            continue
+        aggregates = [(f"{child.name}_count", "count(*)")]
+        aggregates += [(f"{child.name}_{m.name}_sum", f"sum({quote(m.name)})") for m in child.measures]
+        result.append((child, link.column, aggregates))
+    return result
+
+
+def _fact_sql(plan: SourcePlan, fact: TablePlan) -> str:
+    ctes = [f"base as (\n    select * from {{{{ ref('stg_{fact.name}') }}}}\n)"]
+    selects = ["base.*"]
+    joins = []
+    if fact.event_date:
+        selects.append(f"cast(base.{quote(fact.event_date)} as date) as date_day")
+    for child, column, aggregates in child_aggregates(plan, fact):
+        alias = f"agg_{child.name}"
+        body = ",\n        ".join(f"{sql} as {quote(out)}" for out, sql in aggregates)
+        ctes.append(
+            f"{alias} as (\n    select\n        {quote(column)},\n        {body}\n"
+            f"    from {{{{ ref('stg_{child.name}') }}}}\n    group by {quote(column)}\n)"
+        )
+        joins.append(f"left join {alias} on {alias}.{quote(column)} = base.{quote(fact.key[0])}")
+        for out, sql in aggregates:
+            default = "0" if sql == "count(*)" else None
+            expr = f"{alias}.{quote(out)}"
+            selects.append(f"coalesce({expr}, {default}) as {quote(out)}" if default else f"{expr}")
+    return (
+        "with " + ",\n\n".join(ctes) + "\n\nselect\n    " + ",\n    ".join(selects) + "\nfrom base\n"
+        + "".join(j + "\n" for j in joins)
+    )
+
+
+# -- YAML ----------------------------------------------------------------------------------------
+
+
+def _dump(data: Any) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120)
+
+
+def _profiles(plan: SourcePlan, name: str) -> str:
+    output: dict[str, Any] = {
+        "type": "duckdb",
+        "path": "{{ env_var('DEASSIST_DBT_DATABASE', 'warehouse.duckdb') }}",
+        "threads": 1,
+    }
+    if plan.attachments:
+        output["attach"] = [{"path": path, "alias": alias, "read_only": True} for path, alias in plan.attachments.items()]
+    return _dump({name: {"target": "dev", "outputs": {"dev": output}}})
+
+
+def _sources(plan: SourcePlan) -> list[dict[str, Any]]:
+    grouped: dict[str, dict[str, Any]] = {}
+    for table in plan.tables:
+        source_name = _source_name(plan, table)
+        entry = grouped.setdefault(source_name, {"name": source_name, "tables": []})
+        if table.table.source.kind == "duckdb":
+            entry["database"] = plan.attachments[table.table.source.location]
+            entry["schema"] = table.table.schema or "main"
+        item: dict[str, Any] = {"name": table.name}
+        if table.table.source.kind == "files":
+            item["meta"] = {"external_location": table.read_sql.replace("{", "{{").replace("}", "}}")}
+        elif table.table.name != table.name:
+            item["identifier"] = table.table.name
+            item["quoting"] = {"identifier": True}
+        if table.loaded_at:
+            column = table.column(table.loaded_at)
+            item["loaded_at_field"] = quote(column.source) if column.source != column.name else column.source
+            item["freshness"] = {"warn_after": {"count": 24, "period": "hour"}}
+        entry["tables"].append(item)
+    return list(grouped.values())
+
+
+def _column_tests(table: TablePlan) -> list[dict[str, Any]]:
+    checks = table_checks(table)
+    columns = []
+    for column in table.columns:
+        tests: list[Any] = []
+        if column.name in table.key and len(table.key) == 1:
+            tests += ["unique", "not_null"]
+        elif column.not_null or column.name in table.key:
+            tests.append("not_null")
+        link = next((lk for lk in table.links if lk.column == column.name), None)
+        if link is not None:
+            relationship: dict[str, Any] = {"arguments": {"to": f"ref('stg_{link.parent}')", "field": link.parent_column}}
+            if link.inclusion < 1:
+                relationship["config"] = {"severity": "warn"}
+            tests.append({"relationships": relationship})
+        accepted = next((c for c in checks if c.kind == "accepted_values" and c.column == column.name), None)
+        if accepted is not None:
+            tests.append({"accepted_values": {"arguments": {"values": accepted.params["values"]}}})
+        entry: dict[str, Any] = {"name": column.name}
+        if tests:
+            entry["data_tests"] = tests
+        columns.append(entry)
+    return columns
+
+
+def _staging_tests(plan: SourcePlan, table: TablePlan) -> dict[str, Any]:
+    model: dict[str, Any] = {"name": f"stg_{table.name}", "columns": _column_tests(table)}
+    if len(table.key) > 1:
+        expression = " || '|' || ".join(f"coalesce(cast({quote(k)} as varchar), '')" for k in table.key)
+        model["data_tests"] = [{"unique": {"arguments": {"column_name": f"({expression})"}}}]
+    return model
+
+
+def _mart_tests(plan: SourcePlan, fact: TablePlan, dims: list[str], bound: dict[str, list[Column]]) -> list[dict[str, Any]]:
+    models = []
+    for parent in dims:
+        key = plan.table(parent).key[0]
+        models.append({"name": f"dim_{parent}", "columns": [{"name": key, "data_tests": ["unique", "not_null"]}]})
+    if fact.event_date:
+        models.append({"name": "dim_date", "columns": [{"name": "date_day", "data_tests": ["unique", "not_null"]}]})
+    columns: list[dict[str, Any]] = []
+    if len(fact.key) == 1:
+        columns.append({"name": fact.key[0], "data_tests": ["unique", "not_null"]})
+    for link in fact.links:
+        relationship: dict[str, Any] = {"arguments": {"to": f"ref('dim_{link.parent}')", "field": link.parent_column}}
+        if link.inclusion < 1:
+            relationship["config"] = {"severity": "warn"}
+        columns.append({"name": link.column, "data_tests": [{"relationships": relationship}]})
+    if fact.event_date:
+        columns.append({"name": "date_day", "data_tests": [{"relationships": {"arguments": {"to": "ref('dim_date')", "field": "date_day"}}}]})
+    produced = {c.name for c in bound[f"fct_{fact.name}"]}
+    models.append({"name": f"fct_{fact.name}", "columns": [c for c in columns if c["name"] in produced]})
+    return models
