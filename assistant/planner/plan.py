@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.planner import commit, design, sources, sql_requests, write
+from assistant.planner import commit, design, memory, sources, sql_requests, write
 from assistant.planner.actions import Action, Reply
 from assistant.planner.conversation import Conversation
 from assistant.planner.sql_requests import given_sql, target_dialect
@@ -36,6 +36,8 @@ def classify(conv: Conversation) -> str:
         text,
     ):
         return "inspect"
+    if memory.asks_memory(conv, text):
+        return "recall"
     designing = re.search(
         r"\b(design|architect|architecture|build|set up|setup|implement|migrat\w*|pipeline|platform|plan|model(l)?ing|"
         r"feature store|cdc|stream\w*|ingest\w*|mask\w*|warehouse|lakehouse|orchestrat\w*|schema for)\b|設計|管線|파이프라인|설계",
@@ -70,6 +72,7 @@ def next_action(conv: Conversation, system: str) -> Action:
         "commit": commit.commit,
         "design": design.design,
         "notes": design.notes,
+        "recall": memory.recall,
     }.get(kind, other)(conv, system)
 
 
