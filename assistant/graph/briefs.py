@@ -31,6 +31,7 @@ def agent_brief(
     notes: list[dict[str, str]] | None = None,
     collaborators: list[str] | None = None,
     dialect: str = "duckdb",
+    memory: str = "",
 ) -> str:
     parts = [f"<role>{role}</role>", f"<lead>{lead}</lead>", f"<language>{language}</language>"]
     if collaborators:
@@ -43,6 +44,8 @@ def agent_brief(
         )
     else:
         parts.append("<sources>none given: the user passed no --data</sources>")
+    if memory:
+        parts.append(f"<memory>\n{memory}\n</memory>")
     for note in notes or []:
         parts.append(f'<notes from="{note["agent"]}">\n{note["text"]}\n</notes>')
     parts.append(f"<request>\n{request}\n</request>")

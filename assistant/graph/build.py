@@ -23,6 +23,7 @@ from assistant.graph.sqlcheck import MAX_REPAIRS, check_text, failure_note, repa
 from assistant.graph.state import AgentInput, AgentOutput, AgentState, GraphState
 from assistant.roster import Persona
 from assistant.toolbox import AgentTool, ToolContext, call_tool
+from assistant.toolbox.memory import context_for
 from tools.errors import FAILURE, DeassistError
 
 LEAD = "data-engineer"
@@ -158,6 +159,7 @@ def build_graph(deps: GraphDeps, checkpointer: Any) -> Any:
             notes=notes,
             collaborators=state["collaborators"] if role == "lead" else None,
             dialect=deps.context.dialect,
+            memory=context_for(deps.context.workdir, state["request"]),
         )
         history: list[dict[str, Any]] = []
         for turn in (state.get("history") or [])[-HISTORY_TURNS:]:

@@ -31,6 +31,7 @@ class Conversation:
     steps: list[Step] = field(default_factory=list)
     repair: str | None = None  # the latest validation feedback on the planner's own answer
     last_text: str = ""
+    memory: str = ""  # what project memory holds about the entities the request mentions
 
     def done(self, name: str) -> list[Step]:
         return [s for s in self.steps if s.name == name]
@@ -56,6 +57,7 @@ def read(request: ModelRequest) -> Conversation:
         dialect=brief.get("dialect", "duckdb"),
         notes=notes(_text(request.messages[start])),
         tools={t.name for t in request.tools},
+        memory=brief.get("memory", ""),
     )
     calls: dict[str, ToolUseBlock] = {}
     for message in request.messages[start + 1 :]:

@@ -8,6 +8,7 @@ from typing import Any
 from assistant.planner import write
 from assistant.planner.actions import Action, Call, Reply
 from assistant.planner.conversation import Conversation
+from assistant.planner.memory import known_facts
 from assistant.planner.sources import has_sources, source_tables
 from assistant.planner.text import related, tokens
 
@@ -153,6 +154,9 @@ def design(conv: Conversation, system: str) -> Action:
         )
     }
     sections["requirements"].append(f"- Asked: {conv.request.strip()}")
+    remembered = known_facts(conv)
+    if remembered:
+        sections["requirements"].append(remembered)
     if facts["rows"]:
         sections["requirements"].append(
             "- Sources given: "

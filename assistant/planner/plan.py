@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.planner import commit, design, draft, safety, sources, sql_requests, write
+from assistant.planner import commit, design, draft, memory, safety, sources, sql_requests, write
 from assistant.planner.actions import Action, Reply
 from assistant.planner.conversation import Conversation
 from assistant.planner.sql_requests import given_sql, target_dialect
@@ -40,6 +40,8 @@ def classify(conv: Conversation) -> str:
         return "inspect"
     if _about_schema(text):
         return "inspect"
+    if memory.asks_memory(conv, text):
+        return "recall"
     designing = re.search(
         r"\b(design|architect|architecture|build|set up|setup|implement|migrat\w*|pipeline|platform|plan|model(l)?ing|"
         r"feature store|cdc|stream\w*|ingest\w*|mask\w*|warehouse|lakehouse|orchestrat\w*|schema for)\b|設計|管線|파이프라인|설계",
@@ -88,6 +90,7 @@ def next_action(conv: Conversation, system: str) -> Action:
         "draft": draft.draft,
         "unsafe": _refuse,
         "notes": design.notes,
+        "recall": memory.recall,
     }.get(kind, other)(conv, system)
 
 

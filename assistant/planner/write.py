@@ -36,6 +36,7 @@ HEADINGS = {
         "contributors": "Contributors",
         "cannot": "What the offline planner cannot do",
         "notes": "Notes",
+        "memory": "What project memory holds",
     },
     "zh-TW": {
         "requirements": "需求",
@@ -59,6 +60,7 @@ HEADINGS = {
         "contributors": "參與者",
         "cannot": "離線規劃器無法處理的事",
         "notes": "備註",
+        "memory": "專案記憶中的資訊",
     },
     "ko": {
         "requirements": "요구 사항",
@@ -82,6 +84,7 @@ HEADINGS = {
         "contributors": "참여자",
         "cannot": "오프라인 플래너가 할 수 없는 일",
         "notes": "메모",
+        "memory": "프로젝트 메모리의 내용",
     },
 }
 

@@ -89,9 +89,9 @@ class AgentTool:
 
 def toolbox(names: list[str] | None = None) -> dict[str, AgentTool]:
     """Every agent tool by name, or only those in `names` (a persona's `tools` list)."""
-    from assistant.toolbox import catalog, commit, drafting, sql
+    from assistant.toolbox import catalog, commit, drafting, memory, sql
 
-    tools = {t.name: t for module in (catalog, sql, commit, drafting) for t in module.TOOLS}
+    tools = {t.name: t for module in (catalog, sql, commit, drafting, memory) for t in module.TOOLS}
     if names is None:
         return tools
     return {name: tool for name, tool in tools.items() if name in names}

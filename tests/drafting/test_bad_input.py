@@ -63,6 +63,18 @@ def test_a_keyless_table_loads_idempotently_in_the_pipeline(awkward: Path, tmp_p
     draft_pipeline_project([str(awkward)], out)
     assert run_pipeline(out).changed > 0
     assert run_pipeline(out).changed == 0
+    with pytest.raises(DeassistError) as raised:
+        run_pipeline(out, steps=["silver_nothing"])
+    assert raised.value.code == "DEA-PIPELINE-STEP" and "silver_events" in raised.value.message
+
+
+def test_a_target_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "out"
+    target.write_text("not a directory\n")
+    with pytest.raises(DeassistError) as raised:
+        write_files(target, {"a.sql": "select 1"}, force=True)
+    assert raised.value.code == "DEA-DRAFT-TARGET"
+    assert target.read_text() == "not a directory\n"
 
 
 def _digest(folder: Path) -> dict[str, str]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+
 from tools.drafting.dbt import Draft, choose_grain, staging_select
 from tools.drafting.names import quote
 from tools.drafting.plan import SourcePlan, TablePlan

@@ -96,10 +96,11 @@ def execute_steps(
     conn.execute(f"SET VARIABLE deassist_started = TIMESTAMP '{started.isoformat(sep=' ')}'")
     run = PipelineRun(batch)
     for step in steps:
-        run.steps.append(StepRun(step.name, _execute(conn, read(step.sql), step=step.name)))
+        rows = _execute(conn, read(step.sql), step=step.name)
+        run.steps.append(StepRun(step.name, rows))
         mine = [c for c in drafted if c.table in step.checks]
-        if not mine:
-            continue
+        if not mine or not rows:
+            continue  # nothing new in the table: the checks of the run that loaded it stand
         report, counts = run_checks(
             conn, mine, spec.relations, pii={t: set(c) for t, c in spec.pii.items()}, previous_counts=history,
             source=spec.name,
