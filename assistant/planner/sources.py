@@ -32,16 +32,21 @@ def inspect(conv: Conversation, system: str) -> Action:
         return no_sources(conv)
     done = conv.last("inspect")
     if done is None:
-        from assistant.planner.draft import named_tables
-
-        tables = source_tables(conv)
-        return Call("inspect", {"tables": named_tables(conv.request, tables) or tables})
+        return _call_on_named_tables(conv, "inspect")
     lang = conv.language
     parts = [write.heading(lang, "tables")]
     for table in done.output.get("tables", []) if isinstance(done.output, dict) else []:
         parts.append(_table_markdown(table))
     parts.append(write.label(lang))
     return Reply("\n\n".join(parts))
+
+
+def _call_on_named_tables(conv: Conversation, tool: str) -> Action:
+    """Call `tool` on the tables the request names, or on every table when it names none."""
+    from assistant.planner.draft import named_tables
+
+    tables = source_tables(conv)
+    return Call(tool, {"tables": named_tables(conv.request, tables) or tables})
 
 
 def _table_markdown(table: dict[str, Any]) -> str:
@@ -66,10 +71,7 @@ def profile(conv: Conversation, system: str) -> Action:
         return no_sources(conv)
     done = conv.last("profile")
     if done is None:
-        from assistant.planner.draft import named_tables
-
-        tables = source_tables(conv)
-        return Call("profile", {"tables": named_tables(conv.request, tables) or tables})
+        return _call_on_named_tables(conv, "profile")
     lang = conv.language
     parts = [write.heading(lang, "profile")]
     if done.is_error:
