@@ -69,6 +69,7 @@ def _progress(total: int) -> Iterator:
             if started:
                 bar.advance(task)
             started = True
-            bar.update(task, description=label)
+            # Draw each stage as it starts: rich's timed refresh can miss every stage of a fast run.
+            bar.update(task, description=label, refresh=True)
 
         yield step
