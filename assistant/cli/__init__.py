@@ -30,7 +30,7 @@ COMMANDS: dict[str, str] = {
     "pipeline": "assistant.cli.drafting_commands:pipeline",
     "quality": "assistant.cli.drafting_commands:quality",
     "chat": "assistant.cli.chat_command:chat",
-    "eval": "assistant.cli.eval_command:eval_command",
+    "eval": "evals.cli:eval_command",
     "memory": "assistant.cli.memory_commands:memory",
 }
 
