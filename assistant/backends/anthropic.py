@@ -9,7 +9,6 @@ only while nothing of it has reached `on_text`, so the user never sees text twic
 from __future__ import annotations
 
 import os
-import random
 import threading
 import time
 from collections import OrderedDict
@@ -34,6 +33,7 @@ from assistant.backends.base import (
     ToolUseBlock,
     TurnUsage,
 )
+from assistant.backends.retry import backoff_delay, env_number
 from tools.errors import FAILURE, USAGE, DeassistError
 
 # Persona aliases -> the current model of each family; DEASSIST_MODEL_SONNET (etc.) overrides.
@@ -120,9 +120,9 @@ class AnthropicBackend:
         self.model = resolve_model(model) if model else None
         self.name = f"anthropic:{self.model}" if self.model else "anthropic"
         self.base_url = base_url or os.environ.get("ANTHROPIC_BASE_URL") or "https://api.anthropic.com"
-        self.timeout = timeout if timeout is not None else _env_number("DEASSIST_MODEL_TIMEOUT", 120.0)
-        self.retries = retries if retries is not None else int(_env_number("DEASSIST_MODEL_RETRIES", 4))
-        self.backoff = backoff if backoff is not None else _env_number("DEASSIST_MODEL_BACKOFF", 0.5)
+        self.timeout = timeout if timeout is not None else env_number("DEASSIST_MODEL_TIMEOUT", 120.0)
+        self.retries = retries if retries is not None else int(env_number("DEASSIST_MODEL_RETRIES", 4))
+        self.backoff = backoff if backoff is not None else env_number("DEASSIST_MODEL_BACKOFF", 0.5)
         self._key = key.strip()
         self._sleep = sleep
         self._client = anthropic.Anthropic(
@@ -254,16 +254,9 @@ class AnthropicBackend:
         )
 
     def _delay(self, attempt: int, failure: Exception) -> float:
-        """Exponential backoff with jitter, or the server's retry-after when it asks for longer (at most 60 s)."""
-        delay = min(self.backoff * 2**attempt, 30.0) * random.uniform(0.8, 1.0)
         response = getattr(failure, "response", None)
-        if response is not None and response.status_code != 200:
-            after = response.headers.get("retry-after")
-            try:
-                delay = max(delay, min(float(after), 60.0)) if after else delay
-            except ValueError:
-                pass
-        return delay
+        after = response.headers.get("retry-after") if response is not None and response.status_code != 200 else None
+        return backoff_delay(attempt, self.backoff, after)
 
     def _error(self, exc: Exception, model: str, *, broke_off: bool) -> DeassistError:
         """One line, stable code; the API key never appears (it is masked should a server echo it)."""
@@ -313,15 +306,3 @@ def _describe(exc: Exception, model: str, base_url: str) -> tuple[str, str, int]
         return "DEA-MODEL-REQUEST", f"the API rejected the request: {detail}", FAILURE
     return "DEA-MODEL-API", f"the API failed (HTTP {exc.status_code}{', ' + kind if kind else ''}): {detail}", FAILURE
 
-
-def _env_number(name: str, default: float) -> float:
-    value = os.environ.get(name)
-    if not value:
-        return default
-    try:
-        number = float(value)
-    except ValueError:
-        raise DeassistError("DEA-MODEL-CONFIG", f"{name} must be a number, not {value!r}") from None
-    if number < 0:
-        raise DeassistError("DEA-MODEL-CONFIG", f"{name} must not be negative, not {value!r}")
-    return number
