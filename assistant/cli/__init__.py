@@ -15,6 +15,12 @@ import click
 
 from tools.errors import FAILURE, USAGE, DeassistError
 
+# The --model help every command shares (assistant.backends.get_backend reads the name).
+MODEL_HELP = (
+    "offline, anthropic[:<model>], openai:<model>, ollama:<model> or vllm:<model>"
+    " (default: $DEASSIST_MODEL, the config's model, anthropic with a key, else offline)."
+)
+
 # name -> "module:attribute" of a click command; one line per command, imported on use.
 COMMANDS: dict[str, str] = {
     "validate": "assistant.cli.sql_commands:validate",

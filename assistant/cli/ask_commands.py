@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from assistant.cli import MODEL_HELP
 from tools.errors import FAILURE, USAGE, DeassistError
 
 # --- deassist ask ----------------------------------------------------------------------------------
@@ -16,7 +17,7 @@ from tools.errors import FAILURE, USAGE, DeassistError
 @click.command()
 @click.argument("request", required=False, default="")
 @click.option("--data", "sources", multiple=True, metavar="SRC", help="A file, folder, database or DSN (repeats).")
-@click.option("--model", default=None, help="offline, anthropic or anthropic:<model> (default: anthropic with a key).")
+@click.option("--model", default=None, help=MODEL_HELP)
 @click.option(
     "--session", "session_name", default=None, metavar="NAME", help="Continue (or start) a named conversation."
 )
