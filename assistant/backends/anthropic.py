@@ -150,7 +150,7 @@ class AnthropicBackend:
                     on_text(text)
 
             try:
-                return self._stream(params, emit)
+                return self._noted(self._stream(params, emit), request, params)
             except anthropic.APIStatusError as exc:
                 retryable = _retryable(exc)
                 failure: Exception = exc
@@ -165,11 +165,12 @@ class AnthropicBackend:
     def _params(self, request: ModelRequest) -> dict[str, Any]:
         """The Messages API request: cache breakpoints on the system prompt, the last tool and the last block.
 
-        A persona's temperature is not sent: the API version this SDK speaks rejects sampling
-        parameters on current models (a 400), so the persona prompt carries the intent instead.
+        A persona's temperature is not sent: the API version this SDK speaks has no sampling
+        parameters (the SDK refuses them; the API answers a 400), so the turn notes it for --verbose.
         """
+        model = self.model or resolve_model(request.model_alias)
         params: dict[str, Any] = {
-            "model": self.model or resolve_model(request.model_alias),
+            "model": model,
             "max_tokens": request.max_tokens,
             "messages": [self._message(message) for message in request.messages],
         }
@@ -183,6 +184,11 @@ class AnthropicBackend:
         if last and last[-1]["type"] in CACHEABLE_BLOCKS:
             last[-1]["cache_control"] = EPHEMERAL
         return params
+
+    @staticmethod
+    def _noted(turn: ModelTurn, request: ModelRequest, params: dict[str, Any]) -> ModelTurn:
+        note = f"{params['model']} takes no temperature: the persona's {request.temperature:g} was not sent"
+        return replace(turn, notes=(*turn.notes, note))
 
     def _message(self, message: Message) -> dict[str, Any]:
         tool_ids = tuple(block.id for block in message.content if isinstance(block, ToolUseBlock))
