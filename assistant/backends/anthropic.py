@@ -33,16 +33,9 @@ from assistant.backends.base import (
     ToolUseBlock,
     TurnUsage,
 )
+from assistant.backends.models import ANTHROPIC_BASE_URL, resolve_model
 from assistant.backends.retry import backoff_delay, env_number
 from tools.errors import FAILURE, USAGE, DeassistError
-
-# Persona aliases -> the current model of each family; DEASSIST_MODEL_SONNET (etc.) overrides.
-MODEL_ALIASES: dict[str, str] = {
-    "sonnet": "claude-sonnet-5-5",
-    "opus": "claude-opus-5-5",
-    "haiku": "claude-haiku-5-5",
-}
-
 
 @dataclass(frozen=True)
 class Price:
@@ -73,14 +66,6 @@ STOP_REASONS = {"end_turn", "tool_use", "max_tokens", "stop_sequence", "refusal"
 RETRYABLE_STREAM_ERRORS = {"overloaded_error", "rate_limit_error", "api_error"}
 EPHEMERAL = {"type": "ephemeral"}
 CACHEABLE_BLOCKS = {"text", "tool_use", "tool_result"}
-
-
-def resolve_model(alias_or_id: str) -> str:
-    """The model id for a persona's `model`: an alias maps to MODEL_ALIASES or $DEASSIST_MODEL_<ALIAS>."""
-    alias = alias_or_id.strip().lower()
-    if alias in MODEL_ALIASES:
-        return os.environ.get(f"DEASSIST_MODEL_{alias.upper()}") or MODEL_ALIASES[alias]
-    return alias_or_id.strip()
 
 
 def cost_usd(model: str, usage: TurnUsage) -> float:
@@ -119,7 +104,7 @@ class AnthropicBackend:
             )
         self.model = resolve_model(model) if model else None
         self.name = f"anthropic:{self.model}" if self.model else "anthropic"
-        self.base_url = base_url or os.environ.get("ANTHROPIC_BASE_URL") or "https://api.anthropic.com"
+        self.base_url = base_url or os.environ.get("ANTHROPIC_BASE_URL") or ANTHROPIC_BASE_URL
         self.timeout = timeout if timeout is not None else env_number("DEASSIST_MODEL_TIMEOUT", 120.0)
         self.retries = retries if retries is not None else int(env_number("DEASSIST_MODEL_RETRIES", 4))
         self.backoff = backoff if backoff is not None else env_number("DEASSIST_MODEL_BACKOFF", 0.5)

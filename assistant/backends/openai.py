@@ -15,7 +15,6 @@ import json
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import openai
@@ -30,24 +29,11 @@ from assistant.backends.base import (
     ToolUseBlock,
     TurnUsage,
 )
+from assistant.backends.models import PROVIDERS, base_url_for
 from assistant.backends.retry import backoff_delay, env_number
 from tools.errors import FAILURE, USAGE, DeassistError
 
 
-@dataclass(frozen=True)
-class Provider:
-    """A name on the command line and where its server is unless configured otherwise."""
-
-    name: str
-    base_url: str
-    needs_key: bool  # a hosted API rejects requests without a key; local servers take any
-
-
-PROVIDERS: dict[str, Provider] = {
-    "openai": Provider("openai", "https://api.openai.com/v1", needs_key=True),
-    "ollama": Provider("ollama", "http://localhost:11434/v1", needs_key=False),
-    "vllm": Provider("vllm", "http://localhost:8000/v1", needs_key=False),
-}
 # What a local server is sent as a key: the SDK insists on one, the server ignores it.
 LOCAL_KEY = "local"
 
@@ -61,13 +47,6 @@ FINISH_REASONS: dict[str, str] = {
 # How servers say a model cannot call tools (Ollama: "... does not support tools"; vLLM without
 # --enable-auto-tool-choice: '"auto" tool choice requires ...').
 NO_TOOLS_HINTS = ("does not support tools", "tool choice requires", "tools are not supported", "does not support function")
-
-
-def base_url_for(provider: Provider, configured: dict[str, str] | None = None) -> str:
-    """OPENAI_BASE_URL (for `openai` only), else the configured base URL, else the provider's default."""
-    if provider.name == "openai" and os.environ.get("OPENAI_BASE_URL"):
-        return os.environ["OPENAI_BASE_URL"].rstrip("/")
-    return (configured or {}).get(provider.name) or provider.base_url
 
 
 class OpenAIBackend:

@@ -38,6 +38,7 @@ COMMANDS: dict[str, str] = {
     "chat": "assistant.cli.chat_command:chat",
     "eval": "assistant.cli.eval_command:eval_command",
     "memory": "assistant.cli.memory_commands:memory",
+    "models": "assistant.cli.models_command:models",
 }
 
 
@@ -82,6 +83,7 @@ HELP: dict[str, str] = {
     "chat": "Open the chat TUI.",
     "eval": "Run the offline eval suite.",
     "memory": "Add, search and show what the agents remember about your platform.",
+    "models": "List the model backends, their models, which are reachable now, and the default.",
 }
 
 
