@@ -83,7 +83,6 @@ class OpenAIBackend:
                 f"{self.name} needs OPENAI_API_KEY (or OPENAI_BASE_URL for a local server); or use --model offline",
                 exit_code=USAGE,
             )
-        self.local = not self.provider.needs_key or self.base_url != self.provider.base_url
         self.timeout = timeout if timeout is not None else env_number("DEASSIST_MODEL_TIMEOUT", 120.0)
         self.retries = retries if retries is not None else int(env_number("DEASSIST_MODEL_RETRIES", 4))
         self.backoff = backoff if backoff is not None else env_number("DEASSIST_MODEL_BACKOFF", 0.5)
@@ -120,7 +119,8 @@ class OpenAIBackend:
             if not retryable or streamed or attempt >= self.retries:
                 raise self._error(failure, has_tools=bool(request.tools), broke_off=streamed) from None
             response = getattr(failure, "response", None)
-            self._sleep(backoff_delay(attempt, self.backoff, response.headers.get("retry-after") if response else None))
+            after = response.headers.get("retry-after") if response is not None else None
+            self._sleep(backoff_delay(attempt, self.backoff, after))
             attempt += 1
 
     def _params(self, request: ModelRequest) -> dict[str, Any]:

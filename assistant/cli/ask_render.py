@@ -33,6 +33,7 @@ class AskRenderer:
         }
         self._calls: dict[str, dict[str, Any]] = {}
         self._written: dict[str, int] = {}
+        self._noticed: set[events.Notice] = set()
         self._status: Any = None
         if not as_json and sys.stderr.isatty():
             from rich.console import Console
@@ -83,7 +84,8 @@ class AskRenderer:
             self.failed_validation = bool(event.failed_sql)
         elif isinstance(event, events.ErrorEvent):
             self.error = event
-        elif isinstance(event, events.Notice) and self.verbose:
+        elif isinstance(event, events.Notice) and self.verbose and event not in self._noticed:
+            self._noticed.add(event)  # a backend notes the same thing on every turn: say it once
             if self.as_json:  # stdout holds the document; notices still go to stderr
                 click.echo(f"{event.agent}: {event.text}", err=True)
             else:
