@@ -9,7 +9,6 @@ only while nothing of it has reached `on_text`, so the user never sees text twic
 from __future__ import annotations
 
 import os
-import random
 import threading
 import time
 from collections import OrderedDict
@@ -34,15 +33,9 @@ from assistant.backends.base import (
     ToolUseBlock,
     TurnUsage,
 )
+from assistant.backends.models import ANTHROPIC_BASE_URL, resolve_model
+from assistant.backends.retry import backoff_delay, env_number
 from tools.errors import FAILURE, USAGE, DeassistError
-
-# Persona aliases -> the current model of each family; DEASSIST_MODEL_SONNET (etc.) overrides.
-MODEL_ALIASES: dict[str, str] = {
-    "sonnet": "claude-sonnet-5-5",
-    "opus": "claude-opus-5-5",
-    "haiku": "claude-haiku-5-5",
-}
-
 
 @dataclass(frozen=True)
 class Price:
@@ -73,14 +66,6 @@ STOP_REASONS = {"end_turn", "tool_use", "max_tokens", "stop_sequence", "refusal"
 RETRYABLE_STREAM_ERRORS = {"overloaded_error", "rate_limit_error", "api_error"}
 EPHEMERAL = {"type": "ephemeral"}
 CACHEABLE_BLOCKS = {"text", "tool_use", "tool_result"}
-
-
-def resolve_model(alias_or_id: str) -> str:
-    """The model id for a persona's `model`: an alias maps to MODEL_ALIASES or $DEASSIST_MODEL_<ALIAS>."""
-    alias = alias_or_id.strip().lower()
-    if alias in MODEL_ALIASES:
-        return os.environ.get(f"DEASSIST_MODEL_{alias.upper()}") or MODEL_ALIASES[alias]
-    return alias_or_id.strip()
 
 
 def cost_usd(model: str, usage: TurnUsage) -> float:
@@ -119,10 +104,10 @@ class AnthropicBackend:
             )
         self.model = resolve_model(model) if model else None
         self.name = f"anthropic:{self.model}" if self.model else "anthropic"
-        self.base_url = base_url or os.environ.get("ANTHROPIC_BASE_URL") or "https://api.anthropic.com"
-        self.timeout = timeout if timeout is not None else _env_number("DEASSIST_MODEL_TIMEOUT", 120.0)
-        self.retries = retries if retries is not None else int(_env_number("DEASSIST_MODEL_RETRIES", 4))
-        self.backoff = backoff if backoff is not None else _env_number("DEASSIST_MODEL_BACKOFF", 0.5)
+        self.base_url = base_url or os.environ.get("ANTHROPIC_BASE_URL") or ANTHROPIC_BASE_URL
+        self.timeout = timeout if timeout is not None else env_number("DEASSIST_MODEL_TIMEOUT", 120.0)
+        self.retries = retries if retries is not None else int(env_number("DEASSIST_MODEL_RETRIES", 4))
+        self.backoff = backoff if backoff is not None else env_number("DEASSIST_MODEL_BACKOFF", 0.5)
         self._key = key.strip()
         self._sleep = sleep
         self._client = anthropic.Anthropic(
@@ -150,7 +135,7 @@ class AnthropicBackend:
                     on_text(text)
 
             try:
-                return self._stream(params, emit)
+                return self._noted(self._stream(params, emit), request, params)
             except anthropic.APIStatusError as exc:
                 retryable = _retryable(exc)
                 failure: Exception = exc
@@ -165,11 +150,12 @@ class AnthropicBackend:
     def _params(self, request: ModelRequest) -> dict[str, Any]:
         """The Messages API request: cache breakpoints on the system prompt, the last tool and the last block.
 
-        A persona's temperature is not sent: the API version this SDK speaks rejects sampling
-        parameters on current models (a 400), so the persona prompt carries the intent instead.
+        A persona's temperature is not sent: the API version this SDK speaks has no sampling
+        parameters (the SDK refuses them; the API answers a 400), so the turn notes it for --verbose.
         """
+        model = self.model or resolve_model(request.model_alias)
         params: dict[str, Any] = {
-            "model": self.model or resolve_model(request.model_alias),
+            "model": model,
             "max_tokens": request.max_tokens,
             "messages": [self._message(message) for message in request.messages],
         }
@@ -183,6 +169,11 @@ class AnthropicBackend:
         if last and last[-1]["type"] in CACHEABLE_BLOCKS:
             last[-1]["cache_control"] = EPHEMERAL
         return params
+
+    @staticmethod
+    def _noted(turn: ModelTurn, request: ModelRequest, params: dict[str, Any]) -> ModelTurn:
+        note = f"{params['model']} takes no temperature: the persona's {request.temperature:g} was not sent"
+        return replace(turn, notes=(*turn.notes, note))
 
     def _message(self, message: Message) -> dict[str, Any]:
         tool_ids = tuple(block.id for block in message.content if isinstance(block, ToolUseBlock))
@@ -254,16 +245,9 @@ class AnthropicBackend:
         )
 
     def _delay(self, attempt: int, failure: Exception) -> float:
-        """Exponential backoff with jitter, or the server's retry-after when it asks for longer (at most 60 s)."""
-        delay = min(self.backoff * 2**attempt, 30.0) * random.uniform(0.8, 1.0)
         response = getattr(failure, "response", None)
-        if response is not None and response.status_code != 200:
-            after = response.headers.get("retry-after")
-            try:
-                delay = max(delay, min(float(after), 60.0)) if after else delay
-            except ValueError:
-                pass
-        return delay
+        after = response.headers.get("retry-after") if response is not None and response.status_code != 200 else None
+        return backoff_delay(attempt, self.backoff, after)
 
     def _error(self, exc: Exception, model: str, *, broke_off: bool) -> DeassistError:
         """One line, stable code; the API key never appears (it is masked should a server echo it)."""
@@ -313,15 +297,3 @@ def _describe(exc: Exception, model: str, base_url: str) -> tuple[str, str, int]
         return "DEA-MODEL-REQUEST", f"the API rejected the request: {detail}", FAILURE
     return "DEA-MODEL-API", f"the API failed (HTTP {exc.status_code}{', ' + kind if kind else ''}): {detail}", FAILURE
 
-
-def _env_number(name: str, default: float) -> float:
-    value = os.environ.get(name)
-    if not value:
-        return default
-    try:
-        number = float(value)
-    except ValueError:
-        raise DeassistError("DEA-MODEL-CONFIG", f"{name} must be a number, not {value!r}") from None
-    if number < 0:
-        raise DeassistError("DEA-MODEL-CONFIG", f"{name} must not be negative, not {value!r}")
-    return number
