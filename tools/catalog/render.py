@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from tools.catalog.external import EXTERNAL
 from tools.catalog.model import Catalog, Table
 from tools.errors import DeassistError
 
@@ -19,7 +20,8 @@ def render_catalog(catalog: Catalog, fmt: str, *, dialect: str = "duckdb") -> st
         return "\n".join(_markdown_table(t) for t in catalog.tables)
     if fmt == "ddl":
         return "\n\n".join(table_ddl(t, dialect) for t in _referenced_first(catalog.tables)) + "\n"
-    return "\n".join(_text_table(t) for t in catalog.tables)
+    notes = [f"{EXTERNAL}: {o.message}" for o in catalog.external if o.kind != "view"]
+    return "\n".join([*(_text_table(t) for t in catalog.tables), *notes])
 
 
 def _referenced_first(tables: Sequence[Table]) -> list[Table]:
@@ -74,6 +76,8 @@ def _text_table(table: Table) -> str:
         for c in table.columns
     ]
     lines = [table_summary(table)]
+    if table.external:
+        lines.append(f"  {EXTERNAL}: {table.external.message}")
     if table.comment:
         lines.append(f"  -- {table.comment}")
     lines += grid(rows) if rows else []

@@ -131,9 +131,10 @@ def _refuse_file_reads(expression: Any, catalog: Catalog) -> None:
 def _run_duckdb(sql: str, catalog: Catalog, limit: int, timeout_s: float) -> QueryResult:
     import duckdb
 
-    conn = duckdb.connect(":memory:")
+    from tools.duckdb_sandbox import connect_for_tables
+
+    conn = connect_for_tables(catalog.tables)
     try:
-        files = sorted({t.source.location for t in catalog.tables if t.source.kind == "files"})
         for index, location in enumerate(
             sorted({t.source.location for t in catalog.tables if t.source.kind == "duckdb"})
         ):
@@ -146,11 +147,6 @@ def _run_duckdb(sql: str, catalog: Catalog, limit: int, timeout_s: float) -> Que
                 )
         for table in (t for t in catalog.tables if t.source.kind == "files" and t.reader):
             conn.execute(f"CREATE VIEW {quote(table.name)} AS SELECT * FROM {table.reader}")
-        conn.execute(f"SET allowed_paths = [{', '.join(_literal(f) for f in files)}]")
-        conn.execute("SET enable_external_access = false")
-        conn.execute("SET autoinstall_known_extensions = false")
-        conn.execute("SET autoload_known_extensions = false")
-        conn.execute("SET lock_configuration = true")
         timer = threading.Timer(timeout_s, conn.interrupt)
         timer.start()
         started = time.monotonic()
