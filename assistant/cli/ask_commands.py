@@ -22,6 +22,11 @@ from tools.errors import FAILURE, USAGE, DeassistError
 )
 @click.option("--yes", "auto_approve", is_flag=True, help="Approve running queries and writing files without asking.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document instead of streaming.")
+@click.option(
+    "--allow-privileged-role",
+    is_flag=True,
+    help="Let queries run on PostgreSQL as a superuser or a server-file role (functions are still checked).",
+)
 def ask(
     request: str,
     sources: tuple[str, ...],
@@ -29,6 +34,7 @@ def ask(
     session_name: str | None,
     auto_approve: bool,
     as_json: bool,
+    allow_privileged_role: bool,
 ) -> None:
     """Ask the agents a one-shot question (progress on stderr, the answer on stdout)."""
     import sys
@@ -38,7 +44,10 @@ def ask(
 
     if not request.strip():
         raise DeassistError("DEA-ASK-EMPTY", 'the request is empty: deassist ask "what you want"', exit_code=USAGE)
-    session = Session(SessionConfig(model, list(sources), session_name, auto_approve, Path.cwd()))
+    config = SessionConfig(
+        model, list(sources), session_name, auto_approve, Path.cwd(), allow_privileged_role=allow_privileged_role
+    )
+    session = Session(config)
     renderer = AskRenderer(as_json=as_json, interactive=sys.stdin.isatty() and not as_json)
     try:
         for event in session.ask(request, approve=renderer.approve):
