@@ -111,13 +111,13 @@ def denied_reason(name: str) -> str | None:
     return None
 
 
-def called_functions(sql: str) -> tuple[list[Call], set[str]]:
+def called_functions(sql: str) -> tuple[list[Call], set[tuple[str | None, str]]]:
     """The functions and the operators one statement uses, as PostgreSQL's parser reads it."""
     from pglast import parser
 
     tree = json.loads(parser.parse_sql_json(sql))
     calls: list[Call] = []
-    operators: set[str] = set()
+    operators: set[tuple[str | None, str]] = set()
 
     def walk(node: Any) -> None:
         if isinstance(node, list):
@@ -134,8 +134,8 @@ def called_functions(sql: str) -> tuple[list[Call], set[str]]:
         expr = node.get("A_Expr")
         if isinstance(expr, dict):
             names = [n["String"]["sval"] for n in expr.get("name", []) if "String" in n]
-            if names and (len(names) > 1 or expr.get("kind") == "AEXPR_OP"):
-                operators.add(names[-1] if len(names) == 1 or names[-2] == "pg_catalog" else ".".join(names))
+            if names:
+                operators.add((names[-2] if len(names) > 1 else None, names[-1]))
         for value in node.values():
             walk(value)
 
@@ -182,8 +182,11 @@ def check_functions(conn: Any, sql: str, policy: SqlPolicy) -> None:
         problem = _function_problem(call, found.get(call.name, []), policy)
         if problem:
             raise DeassistError(DENIED_FUNCTION, f"refused: {problem}")
+    for schema, name in sorted(operators, key=str):
+        if schema not in {None, "pg_catalog"}:
+            raise DeassistError(DENIED_FUNCTION, f"refused: operator {schema}.{name} is user-defined and may call any function")
     if operators:
-        for name, schema in conn.execute(OPERATORS_SQL, [sorted(operators)]).fetchall():
+        for name, schema in conn.execute(OPERATORS_SQL, [sorted({name for _, name in operators})]).fetchall():
             raise DeassistError(
                 DENIED_FUNCTION, f"refused: operator {schema}.{name} is user-defined and may call any function"
             )
