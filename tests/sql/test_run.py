@@ -100,3 +100,76 @@ def test_a_bad_sql_setting_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(DeassistError) as bad:
         load_sql_policy(tmp_path)
     assert bad.value.code == "DEA-SQL-CONFIG" and "true or false" in bad.value.message
+
+
+@pytest.mark.postgres
+def test_limit_streams_rows_instead_of_reading_the_whole_result(scratch_pg: str, tmp_path: Path) -> None:
+    """Ten billion rows cannot be materialised inside the timeout: only streaming returns the first ones."""
+    import sqlite3
+
+    endless = "SELECT generate_series(1, 10000000000) AS g"  # in the select list: produced row by row
+    with read_only_role(scratch_pg) as reader:
+        result = run_query(endless, _catalog(reader), limit=2, timeout_s=30)
+    assert result.rows == [(1,), (2,)] and result.truncated
+
+    duck = run_query("SELECT range AS g FROM range(10000000000000)", load_catalog([str(_duckdb_file(tmp_path))]), limit=2)
+    assert duck.rows == [(0,), (1,)] and duck.truncated
+
+    lite_path = tmp_path / "lite.sqlite"
+    with sqlite3.connect(lite_path) as conn:
+        conn.execute("CREATE TABLE t (n INTEGER)")
+    counting = "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT n FROM c"
+    lite = run_query(counting, load_catalog([str(lite_path)]), limit=2, timeout_s=60)
+    assert lite.rows == [(1,), (2,)] and lite.truncated
+
+
+def _duckdb_file(tmp_path: Path) -> Path:
+    import duckdb
+
+    path = tmp_path / "w.duckdb"
+    with duckdb.connect(str(path)) as conn:
+        conn.execute("CREATE TABLE t AS SELECT 1 AS n")
+    return path
+
+
+def test_json_output_is_json_and_terminal_output_shows_control_bytes_escaped(run_cli, tmp_path: Path) -> None:
+    import json
+
+    source = _duckdb_file(tmp_path)
+    numbers = "SELECT 'nan'::DOUBLE AS a, 'inf'::DOUBLE AS b, '-inf'::DOUBLE AS c, 1.5::DOUBLE AS d"
+    result = run_cli("run", "--source", str(source), "--format", "json", input=numbers)
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["rows"] == [[None, None, None, 1.5]]
+
+    hostile = "SELECT chr(27) || ']0;owned' || chr(7) || chr(27) || '[2J' || chr(13) || 'x' || chr(8238) AS v"
+    for fmt in ("table", "csv"):
+        shown = run_cli("run", "--source", str(source), "--format", fmt, input=hostile + ", '[bold]m[/bold]' AS w")
+        assert shown.code == 0, shown.err
+        assert not any(ch in shown.out for ch in "\x1b\x07\r\u202e"), repr(shown.out)
+        assert r"\x1b]0;owned\x07\x1b[2J\x0dx\u202e" in shown.out and "[bold]m[/bold]" in shown.out
+
+
+@pytest.mark.postgres
+def test_the_cli_refuses_a_superuser_until_the_flag_or_the_setting_says_otherwise(
+    run_cli, scratch_pg: str, tmp_path: Path
+) -> None:
+    refused = run_cli("run", "--source", scratch_pg, input="SELECT count(*) FROM t")
+    assert refused.code == 2 and refused.err.startswith("error DEA-SQL-PRIVILEGED-ROLE:") and len(refused.err.splitlines()) == 1
+
+    flagged = run_cli("run", "--source", scratch_pg, "--allow-privileged-role", "--format", "csv", input="SELECT count(*) FROM t")
+    assert flagged.code == 0 and flagged.out.splitlines()[1] == "50"
+
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text("[tool.deassist.sql]\nallow-privileged-role = true\n")
+    configured = run_cli("run", "--source", scratch_pg, "--format", "csv", input="SELECT count(*) FROM t", cwd=project)
+    assert configured.code == 0 and configured.out.splitlines()[1] == "50"
+
+
+def test_a_fifo_named_like_a_data_file_is_refused_in_one_line(run_cli, tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "x.csv"
+    os.mkfifo(fifo)
+    result = run_cli("inspect", str(fifo))
+    assert result.code == 2 and result.err.strip() == f"error DEA-SOURCE-UNREADABLE: {fifo}: not a regular file (a FIFO, socket or device)"
