@@ -78,6 +78,7 @@ HARMLESS_VOLATILE = {
     "pg_indexes_size",
     "pg_database_size",
 }
+FILE_ROLES = ("pg_read_server_files", "pg_write_server_files", "pg_execute_server_program")
 ROLE_SQL = (
     "SELECT current_user, rolsuper, pg_has_role(current_user, 'pg_read_server_files', 'MEMBER'), "
     "pg_has_role(current_user, 'pg_write_server_files', 'MEMBER'), "
@@ -99,7 +100,6 @@ class Call:
 
     name: str
     schema: str | None
-    offset: int
 
 
 def denied_reason(name: str) -> str | None:
@@ -130,7 +130,7 @@ def called_functions(sql: str) -> tuple[list[Call], set[tuple[str | None, str]]]
         if isinstance(call, dict):
             names = [n["String"]["sval"] for n in call.get("funcname", []) if "String" in n]
             if names:
-                calls.append(Call(names[-1], names[-2] if len(names) > 1 else None, call.get("location", 0)))
+                calls.append(Call(names[-1], names[-2] if len(names) > 1 else None))
         expr = node.get("A_Expr")
         if isinstance(expr, dict):
             names = [n["String"]["sval"] for n in expr.get("name", []) if "String" in n]
@@ -161,9 +161,6 @@ def check_role(conn: Any, policy: SqlPolicy) -> None:
         "To run as this role anyway, pass --allow-privileged-role (or set allow-privileged-role = true "
         "under [tool.deassist.sql])",
     )
-
-
-FILE_ROLES = ("pg_read_server_files", "pg_write_server_files", "pg_execute_server_program")
 
 
 def check_functions(conn: Any, sql: str, policy: SqlPolicy) -> None:
