@@ -10,7 +10,6 @@ the CLI's peak stays flat (well under the baseline) whatever the result's size.
 from __future__ import annotations
 
 import argparse
-import resource
 import shutil
 import subprocess
 import sys
@@ -36,6 +35,11 @@ def peak_mb(command: list[str], stdin: str | None = None) -> float:
 
 
 def main() -> None:
+    import uuid
+
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
     parser = argparse.ArgumentParser()
     parser.add_argument("--dsn", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--mb", type=int, default=500)
@@ -43,10 +47,19 @@ def main() -> None:
     rows = args.mb * 1000
     sql = f"SELECT g, repeat('x', 1000) AS payload FROM generate_series(1, {rows}) g"
     deassist = shutil.which("deassist", path=str(Path(sys.executable).parent)) or "deassist"
-    ours = peak_mb(
-        [deassist, "run", "--source", args.dsn, "--limit", "1", "--allow-privileged-role", "--format", "csv"], sql
-    )
-    baseline = peak_mb([sys.executable, "-c", CLIENT_SIDE, args.dsn, sql])
+    name = f"deassist_bench_{uuid.uuid4().hex[:10]}"  # a source needs a table for `run` to accept it
+    with psycopg.connect(args.dsn, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    dsn = make_conninfo(**(conninfo_to_dict(args.dsn) | {"dbname": name}))
+    try:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute("CREATE TABLE t (n int)")
+        command = [deassist, "run", "--source", dsn, "--limit", "1", "--allow-privileged-role", "--format", "csv"]
+        ours = peak_mb(command, sql)
+        baseline = peak_mb([sys.executable, "-c", CLIENT_SIDE, dsn, sql])
+    finally:
+        with psycopg.connect(args.dsn, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     print(f"result ~{args.mb} MB ({rows:,} rows)")
     print(f"client-side fetch (baseline): {baseline:8.1f} MB peak")
     print(f"deassist run --limit 1:       {ours:8.1f} MB peak   ratio {ours / baseline:.2f}")
