@@ -91,7 +91,9 @@ def run_tool(context: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
     report = validate(context, sql)
     if not report["valid"]:
         return ToolOutput({"ran": False, "validation": report}, is_error=True)
-    result = run_query(sql, context.catalog, limit=int(arguments.get("limit") or RUN_LIMIT))
+    result = run_query(
+        sql, context.catalog, limit=int(arguments.get("limit") or RUN_LIMIT), policy=context.sql_policy
+    )
     data = result.to_dict()
     masked = _mask_personal_data(context, data)
     return ToolOutput(data | {"ran": True, "masked": masked})
