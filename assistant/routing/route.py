@@ -1,8 +1,10 @@
 """From BM25 scores to a route: the lead and the collaborators a request needs.
 
-The lead is the roster's lead (data-engineer) unless another persona outscores it by `LEAD_RATIO`,
-as a pure access-control review does for the security auditor. A collaborator joins when its score
-is at least `MIN_SCORE` (one shared word is not enough) and near the best one (`KEEP_RATIO`).
+The lead is the roster's lead (data-engineer) unless nothing in the request touches the lead's cards
+and a specialist plainly fits, as in a pure access-control review for the security auditor. A
+collaborator joins when its score is at least `MIN_SCORE` (one shared word is not enough), at least
+`SUPPORT_RATIO` of the lead's (a pipeline that merely names a warehouse stays with the lead), and
+near the best specialist's (`KEEP_RATIO`).
 The constants are tuned on tests/agents/routing_tuning.yaml and measured on routing_heldout.yaml.
 """
 
@@ -16,8 +18,8 @@ from assistant.routing.cards import RoutingCard
 from assistant.routing.rank import rank
 
 MIN_SCORE = 3.0
-KEEP_RATIO = 0.6
-LEAD_RATIO = 2.0
+SUPPORT_RATIO = 0.5
+KEEP_RATIO = 0.8
 
 
 @dataclass(frozen=True)
@@ -33,10 +35,9 @@ def route(request: str, cards: Iterable[RoutingCard]) -> Route:
         return Route(LEAD, [], {})
     ranked = sorted(scores, key=lambda name: (-scores[name], name))
     lead = LEAD if LEAD in scores else ranked[0]
-    top = ranked[0]
-    if top != lead and scores[top] >= MIN_SCORE and scores[top] >= LEAD_RATIO * scores[lead]:
-        lead = top
-    others = [name for name in ranked if name != lead and name != LEAD]
-    best = scores[others[0]] if others else 0.0
-    chosen = [name for name in others if scores[name] >= MIN_SCORE and scores[name] >= KEEP_RATIO * best]
+    if scores[lead] == 0 and scores[ranked[0]] >= MIN_SCORE:
+        lead = ranked[0]
+    others = [name for name in ranked if name not in (lead, LEAD)]
+    floor = max(MIN_SCORE, SUPPORT_RATIO * scores[lead], KEEP_RATIO * (scores[others[0]] if others else 0.0))
+    chosen = [name for name in others if scores[name] >= floor]
     return Route(lead, chosen[:MAX_COLLABORATORS], scores)

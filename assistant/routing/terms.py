@@ -85,6 +85,8 @@ def _han(run: str, lex: Lexicon) -> list[str]:
 
 
 def _hangul(word: str, lex: Lexicon) -> list[str]:
+    if word in lex.particles:  # a particle written after Latin text ("S3에")
+        return []
     for particle in lex.particles:
         if word.endswith(particle) and len(word) > len(particle):
             word = word[: -len(particle)]
