@@ -17,7 +17,7 @@ from assistant.roster import LEAD, MAX_COLLABORATORS
 from assistant.routing.cards import RoutingCard
 from assistant.routing.rank import rank
 
-MIN_SCORE = 3.0
+MIN_SCORE = 4.0
 SUPPORT_RATIO = 0.5
 KEEP_RATIO = 0.8
 

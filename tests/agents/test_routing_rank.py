@@ -21,10 +21,11 @@ from tools.errors import DeassistError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LANGUAGES = ["en", "ko", "zh-TW"]
-# Measured 30/42 (71 %) when the held-out set was first run against the frozen router (the keyword
-# router it replaced scored 15/42). The bar sits one standard error (7 points) below the measurement,
-# so a change that makes routing worse fails while the figure itself is not hard-coded.
-HELD_OUT_MIN = 0.64
+# Measured 28/42 (67 %) on the held-out set with the shipped router (the keyword router it replaced
+# scored 15/42). The bar sits one standard error (sqrt(.67 * .33 / 42), 7 points) below the
+# measurement: a change that makes routing clearly worse fails, sampling noise of a few requests
+# does not.
+HELD_OUT_MIN = 0.6
 TUNING_MIN = 0.9
 
 
