@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 LEXICON = Path(__file__).with_name("lexicon.yaml")
 CHUNK = re.compile(r"[a-z0-9]+(?:[-.+][a-z0-9]+)*|[\u4e00-\u9fff\u3400-\u4dbf]+|[\uac00-\ud7a3]+")
@@ -104,7 +105,7 @@ def _stem(word: str) -> str:
 
 
 @cache
-def _stemmer():  # type: ignore[no-untyped-def]
+def _stemmer() -> Any:  # snowballstemmer ships no type hints
     import snowballstemmer
 
     return snowballstemmer.stemmer("english")
