@@ -5,7 +5,8 @@ and a specialist plainly fits, as in a pure access-control review for the securi
 collaborator joins when its score is at least `MIN_SCORE` (one shared word is not enough), at least
 `SUPPORT_RATIO` of the lead's (a pipeline that merely names a warehouse stays with the lead), and
 near the best specialist's (`KEEP_RATIO`).
-The constants are tuned on tests/agents/routing_tuning.yaml and measured on routing_heldout.yaml.
+The constants are tuned on tests/agents/fixtures/routing_tuning.yaml and measured on
+routing_heldout.yaml beside it.
 """
 
 from __future__ import annotations
