@@ -143,21 +143,35 @@ def _line_error(ident: Any, code: str, message: str) -> dict[str, Any]:
 @click.argument("file", required=False, default="-")
 @click.option("--from", "read", required=True, help="Dialect the SQL is written in.")
 @click.option("--to", "write", required=True, help="Dialect to write.")
+@click.option(
+    "--schema",
+    "schemas",
+    multiple=True,
+    help="Schema to check the output against (as for validate; repeatable). Without it names and types are not checked.",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def transpile(file: str, read: str, write: str, fmt: str) -> None:
-    """Translate SQL between dialects, reporting what cannot carry over (on stderr in text format)."""
+def transpile(file: str, read: str, write: str, schemas: tuple[str, ...], fmt: str) -> None:
+    """Translate SQL between dialects and check the output in the target. Exit 0 accepted, 1 rejected, 2 bad input."""
     from tools.sql.dialects import resolve_dialect
     from tools.sql.transpile import transpile_sql
 
     read, write = resolve_dialect(read), resolve_dialect(write)
     sql, name = read_sql(file)
-    result = transpile_sql(sql, read, write)
+    catalog = None
+    if schemas:
+        from tools.catalog import load_catalog
+
+        catalog = load_catalog(list(schemas), read)
+    result = transpile_sql(sql, read, write, catalog)
     if fmt == "json":
         click.echo(json.dumps({"from": read, "to": write, **result.to_dict()}, indent=2))
-        return
-    click.echo(result.sql)
-    for warning in result.warnings:
-        click.echo(render_diagnostic(warning, sql, name), err=True)
+    else:
+        click.echo(result.sql)
+        for warning in result.warnings:
+            shown = (result.sql, "<output>") if warning.text == "output" else (sql, name)
+            click.echo(render_diagnostic(warning, *shown), err=True)
+        click.echo(f"checked: {result.checked}", err=True)
+    sys.exit(FAILURE if result.rejected else 0)
 
 
 @click.command()

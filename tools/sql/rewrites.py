@@ -1,0 +1,173 @@
+"""Rewrites that carry a construct into a dialect lacking it, where an equivalent exists.
+
+sqlglot translates most constructs itself; these cover the ones it copies unchanged into a target
+that rejects them. Each rewrite works on the parsed tree (never on text) and says what it did, so
+transpile can report it instead of warning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlglot import exp
+
+# Dialects whose engines accept `GROUP BY ALL`.
+GROUP_BY_ALL = {"duckdb", "snowflake", "databricks", "spark", "clickhouse", "bigquery"}
+# Dialects whose engines have ILIKE (sqlglot already lowers it for most others).
+ILIKE = {"duckdb", "postgres", "snowflake", "redshift", "databricks", "spark", "trino", "presto", "clickhouse"}
+
+# SQLite date truncation by unit: the DATETIME modifiers that reach the start of the unit.
+SQLITE_TRUNC = {
+    "YEAR": ("start of year",),
+    "MONTH": ("start of month",),
+    "WEEK": ("-6 days", "weekday 1"),  # back to Monday, as PostgreSQL and DuckDB count weeks
+    "DAY": ("start of day",),
+}
+SQLITE_TRUNC_FORMAT = {"HOUR": "%Y-%m-%d %H:00:00", "MINUTE": "%Y-%m-%d %H:%M:00", "SECOND": "%Y-%m-%d %H:%M:%S"}
+INTERVAL_UNITS = {"YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND", "WEEK", "QUARTER"}
+# Dialects with ASOF joins.
+ASOF = {"duckdb", "snowflake", "clickhouse"}
+
+
+def rewrite_for(expression: exp.Expression, write: str) -> list[str]:
+    """Rewrite `expression` in place for dialect `write`; one line per construct rewritten."""
+    done: list[str] = []
+    for rewrite in REWRITES:
+        note = rewrite(expression, write)
+        if note:
+            done.append(note)
+    return done
+
+
+def expand_group_by_all(expression: exp.Expression, write: str) -> str | None:
+    """`GROUP BY ALL` spelled out as the selected expressions that hold no aggregate."""
+    from sqlglot import exp
+
+    if write in GROUP_BY_ALL:
+        return None
+    changed = False
+    for select in expression.find_all(exp.Select):
+        group = select.args.get("group")
+        if group is None or not group.args.get("all"):
+            continue
+        keys = [e.this if isinstance(e, exp.Alias) else e for e in select.expressions]
+        keys = [k.copy() for k in keys if not _has_aggregate(k) and not isinstance(k, (exp.Literal, exp.Star))]
+        select.set("group", exp.Group(expressions=keys) if keys else None)
+        changed = True
+    return "GROUP BY ALL written as the explicit list of grouped expressions" if changed else None
+
+
+def lower_ilike(expression: exp.Expression, write: str) -> str | None:
+    """`a ILIKE b` as `LOWER(a) LIKE LOWER(b)` where the target has no ILIKE and sqlglot keeps it."""
+    from sqlglot import exp
+
+    if write in ILIKE:
+        return None
+    found = list(expression.find_all(exp.ILike))
+    for node in found:
+        node.replace(exp.Like(this=exp.Lower(this=node.this.copy()), expression=exp.Lower(this=node.expression.copy())))
+    return "ILIKE written as LOWER(...) LIKE LOWER(...)" if found else None
+
+
+def date_arithmetic(expression: exp.Expression, write: str) -> str | None:
+    """`x ± INTERVAL 'n' unit` as the target's date function (DATEADD in T-SQL, DATETIME in SQLite)."""
+    from sqlglot import exp
+
+    if write not in {"tsql", "sqlite"}:
+        return None
+    changed = False
+    for node in list(expression.find_all(exp.Add, exp.Sub)):
+        interval = node.expression
+        if not isinstance(interval, exp.Interval):
+            continue
+        amount, unit = _interval_parts(interval)
+        if amount is None or unit is None:
+            continue
+        signed = -amount if isinstance(node, exp.Sub) else amount
+        if write == "tsql":
+            replacement: exp.Expression = exp.DateAdd(
+                this=node.this.copy(), expression=exp.Literal.number(signed), unit=exp.var(unit)
+            )
+        elif unit in {"WEEK", "QUARTER"}:
+            continue
+        else:
+            modifier = f"{signed:+g} {unit.lower()}s"
+            replacement = exp.Anonymous(this="DATETIME", expressions=[node.this.copy(), exp.Literal.string(modifier)])
+        node.replace(replacement)
+        changed = True
+    return "interval arithmetic written with the target's date function" if changed else None
+
+
+def sqlite_date_trunc(expression: exp.Expression, write: str) -> str | None:
+    """DATE_TRUNC for SQLite, which has none: DATETIME modifiers or STRFTIME to the unit's start."""
+    from sqlglot import exp
+
+    if write != "sqlite":
+        return None
+    changed = False
+    for node in list(expression.find_all(exp.TimestampTrunc, exp.DateTrunc)):
+        unit = node.text("unit").upper()
+        value = node.this.copy()
+        replacement: exp.Expression
+        if unit in SQLITE_TRUNC:
+            modifiers = [exp.Literal.string(m) for m in SQLITE_TRUNC[unit]]
+            function = "DATE" if isinstance(node, exp.DateTrunc) else "DATETIME"
+            replacement = exp.Anonymous(this=function, expressions=[value, *modifiers])
+        elif unit in SQLITE_TRUNC_FORMAT:
+            replacement = exp.Anonymous(
+                this="STRFTIME", expressions=[exp.Literal.string(SQLITE_TRUNC_FORMAT[unit]), value]
+            )
+        else:
+            continue
+        node.replace(replacement)
+        changed = True
+    return "date truncation written with SQLite's DATETIME/STRFTIME" if changed else None
+
+
+def lacking(expression: exp.Expression, write: str) -> list[str]:
+    """Constructs with no equivalent in `write` that sqlglot copies anyway and the target's parser may
+    even accept with another meaning (PostgreSQL reads `a ASOF JOIN b` as `a AS asof JOIN b`)."""
+    from sqlglot import exp
+
+    found = []
+    if write not in ASOF and any(j.args.get("method") == "ASOF" for j in expression.find_all(exp.Join)):
+        found.append(f"ASOF JOIN has no equivalent in {write}: rewrite it as a LATERAL subquery ordered by time")
+    if write != "snowflake" and any(e.find(exp.Kwarg) for e in expression.find_all(exp.Explode, exp.Unnest)):
+        found.append(
+            f"FLATTEN(input => ...) has no equivalent in {write}: unnest the array (or JSON array) with its own function"
+        )
+    return found
+
+
+def _interval_parts(interval: exp.Interval) -> tuple[float | None, str | None]:
+    """(amount, singular unit) of `INTERVAL '3' DAY` or PostgreSQL's `INTERVAL '3 days'`."""
+    text = interval.this.name if interval.this is not None else ""
+    unit = interval.text("unit").upper()
+    if not unit and len(text.split()) == 2:
+        text, unit = text.split()
+        unit = unit.upper()
+    unit = unit.removesuffix("S")
+    try:
+        amount = float(text)
+    except ValueError:
+        return None, None
+    return (amount if not amount.is_integer() else int(amount)), (unit if unit in INTERVAL_UNITS else None)
+
+
+def _has_aggregate(node: exp.Expression) -> bool:
+    from sqlglot import exp
+
+    # A window function is not a grouping key either.
+    return node.find(exp.AggFunc, exp.Window) is not None
+
+
+REWRITES: list[Callable[[exp.Expression, str], str | None]] = [
+    expand_group_by_all,
+    lower_ilike,
+    date_arithmetic,
+    sqlite_date_trunc,
+]
+
+__all__ = ["GROUP_BY_ALL", "lacking", "rewrite_for"]
