@@ -147,7 +147,7 @@ def _line_error(ident: Any, code: str, message: str) -> dict[str, Any]:
     "--schema",
     "schemas",
     multiple=True,
-    help="Schema to check the output against (as for validate; repeatable). Without it names and types are not checked.",
+    help="The target's schema, to check the output's names and types too (as for validate; DDL in the target dialect).",
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def transpile(file: str, read: str, write: str, schemas: tuple[str, ...], fmt: str) -> None:
@@ -161,7 +161,7 @@ def transpile(file: str, read: str, write: str, schemas: tuple[str, ...], fmt: s
     if schemas:
         from tools.catalog import load_catalog
 
-        catalog = load_catalog(list(schemas), read)
+        catalog = load_catalog(list(schemas), write)
     result = transpile_sql(sql, read, write, catalog)
     if fmt == "json":
         click.echo(json.dumps({"from": read, "to": write, **result.to_dict()}, indent=2))

@@ -15,7 +15,7 @@ CASES = yaml.safe_load((FIXTURES / "transpile.yaml").read_text())
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c['from']}-{c['to']}-{i}" for i, c in enumerate(CASES)])
 def test_transpile(case: dict) -> None:
-    catalog = load_catalog([str(FIXTURES / "schema.sql")], case["from"]) if case.get("schema") else None
+    catalog = load_catalog([str(FIXTURES / "schema.sql")], case["to"]) if case.get("schema") else None
     result = transpile_sql(case["sql"], case["from"], case["to"], catalog)
     if "out" in case:
         assert result.sql == case["out"]

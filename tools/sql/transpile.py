@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from sqlglot import exp
 
     from tools.catalog.model import Catalog
+    from tools.sql.validate import SqlValidator
 
 # Targets whose engine the validator runs in-process (or whose rules it carries, for PostgreSQL).
 ENGINE_CHECKED = {"postgres", "sqlite", "duckdb"}
@@ -60,54 +61,82 @@ class TranspileResult:
         }
 
 
-def transpile_sql(sql: str, read: str, write: str, catalog: Catalog | None = None) -> TranspileResult:
-    """`sql` in dialect `write`, checked in the target; `catalog` lets the check cover names and types.
+class Transpiler:
+    """Translates from `read` to `write`; with a `catalog` (the target's schema) the check covers names
+    and types, and the target's validator is built once for every call."""
 
-    A statement that does not parse in `read` is an error (exit 1).
-    """
-    from sqlglot import ErrorLevel
-    from sqlglot.dialects.dialect import Dialect
+    def __init__(self, read: str, write: str, catalog: Catalog | None = None) -> None:
+        from tools.sql.validate import SqlValidator
 
-    from tools.sql.rewrites import lacking, rewrite_for
+        self.read, self.write = resolve_dialect(read), resolve_dialect(write)
+        self._validator = SqlValidator(catalog, self.write) if catalog is not None and self.write in ENGINE_CHECKED else None
 
-    read, write = resolve_dialect(read), resolve_dialect(write)
-    statements = statement_spans(sql, read)
-    if not statements:
-        raise DeassistError("DEA-SQL-EMPTY", "no SQL statement to transpile (the input is empty or only comments)")
-    outputs: list[str] = []
-    warnings: list[TranspileWarning] = []
-    rewrites: list[str] = []
-    trees: list[exp.Expression] = []
-    for statement in statements:
-        expression, logged = _parse(sql, statement.text, statement.offset, read)
-        trees.append(expression.copy())
-        line, column = position(sql, statement.offset)
-        if read != write:
-            warnings += [
-                TranspileWarning("warning", codes.UNSUPPORTED_CONSTRUCT, message, line, column)
-                for message in lacking(expression, write)
-            ]
-            rewrites += [note for note in rewrite_for(expression, write) if note not in rewrites]
-        generator = Dialect.get_or_raise(write).generator(unsupported_level=ErrorLevel.IGNORE, pretty=False)
-        outputs.append(generator.generate(expression))
-        for message in [*logged, *generator.unsupported_messages]:
-            warnings.append(
-                TranspileWarning(
-                    "warning",
-                    codes.UNSUPPORTED_CONSTRUCT,
-                    f"not carried into {write} faithfully: {message.strip()}",
-                    line,
-                    column,
+    def transpile(self, sql: str) -> TranspileResult:
+        """`sql` in the target dialect, checked there. A statement that does not parse is an error (exit 1)."""
+        from sqlglot import ErrorLevel
+        from sqlglot.dialects.dialect import Dialect
+
+        from tools.sql.rewrites import lacking, rewrite_for
+
+        read, write = self.read, self.write
+        statements = statement_spans(sql, read)
+        if not statements:
+            raise DeassistError("DEA-SQL-EMPTY", "no SQL statement to transpile (the input is empty or only comments)")
+        outputs: list[str] = []
+        warnings: list[TranspileWarning] = []
+        rewrites: list[str] = []
+        trees: list[exp.Expression] = []
+        for statement in statements:
+            expression, logged = _parse(sql, statement.text, statement.offset, read)
+            trees.append(expression.copy())
+            line, column = position(sql, statement.offset)
+            if read != write:
+                warnings += [
+                    TranspileWarning("warning", codes.UNSUPPORTED_CONSTRUCT, message, line, column)
+                    for message in lacking(expression, write)
+                ]
+                rewrites += [note for note in rewrite_for(expression, write) if note not in rewrites]
+            generator = Dialect.get_or_raise(write).generator(unsupported_level=ErrorLevel.IGNORE, pretty=False)
+            outputs.append(generator.generate(expression))
+            for message in [*logged, *generator.unsupported_messages]:
+                warnings.append(
+                    TranspileWarning(
+                        "warning",
+                        codes.UNSUPPORTED_CONSTRUCT,
+                        f"not carried into {write} faithfully: {message.strip()}",
+                        line,
+                        column,
+                    )
                 )
-            )
-        if read != write and write not in ENGINE_CHECKED:
-            warnings += _unknown_functions(sql, statement.text, statement.offset, expression, read, write)
-    output = ";\n".join(outputs) + (";" if len(outputs) > 1 else "")
-    if write in ENGINE_CHECKED:
-        found, checked = _engine_check(output, write, catalog, trees)
-    else:
-        found, checked = _round_trip(output, write), f"parsed back as {write} (no {write} engine here to run it)"
-    return TranspileResult(output, [*warnings, *found], rewrites, checked)
+            if read != write and write not in ENGINE_CHECKED:
+                warnings += _unknown_functions(sql, statement.text, statement.offset, expression, read, write)
+        output = ";\n".join(outputs) + (";" if len(outputs) > 1 else "")
+        if write not in ENGINE_CHECKED:
+            found, checked = _round_trip(output, write), f"parsed back as {write} (no {write} engine here to run it)"
+        elif self._validator is not None:
+            found, checked = _engine_check(output, self._validator, stand_in=False)
+        else:
+            from tools.sql.validate import SqlValidator
+
+            validator = SqlValidator(_stand_in_catalog(trees), write)
+            try:
+                found, checked = _engine_check(output, validator, stand_in=True)
+            finally:
+                validator.close()
+        return TranspileResult(output, [*warnings, *found], rewrites, checked)
+
+    def close(self) -> None:
+        if self._validator is not None:
+            self._validator.close()
+
+
+def transpile_sql(sql: str, read: str, write: str, catalog: Catalog | None = None) -> TranspileResult:
+    """One-off translation; for many queries build a `Transpiler` once and reuse it."""
+    transpiler = Transpiler(read, write, catalog)
+    try:
+        return transpiler.transpile(sql)
+    finally:
+        transpiler.close()
 
 
 def _parse(sql: str, text: str, offset: int, read: str) -> tuple[exp.Expression, list[str]]:
@@ -152,18 +181,10 @@ def _unknown_functions(
     return found
 
 
-def _engine_check(
-    output: str, write: str, catalog: Catalog | None, trees: list[exp.Expression]
-) -> tuple[list[TranspileWarning], str]:
+def _engine_check(output: str, validator: SqlValidator, *, stand_in: bool) -> tuple[list[TranspileWarning], str]:
     """The validator's findings on the output, in the target dialect, as output-positioned warnings."""
-    from tools.sql.validate import SqlValidator
-
-    stand_in = catalog is None
-    validator = SqlValidator(catalog if catalog is not None else _stand_in_catalog(trees), write)
-    try:
-        report = validator.validate(output)
-    finally:
-        validator.close()
+    write = validator.dialect
+    report = validator.validate(output)
     found = []
     for d in report.diagnostics:
         if stand_in and d.code in SCHEMA_DEPENDENT:
@@ -221,4 +242,4 @@ def _stand_in_catalog(trees: list[exp.Expression]) -> Catalog:
     return Catalog(list(tables.values()))
 
 
-__all__ = ["ENGINE_CHECKED", "TARGET_REJECTS", "TranspileResult", "TranspileWarning", "transpile_sql"]
+__all__ = ["ENGINE_CHECKED", "TARGET_REJECTS", "TranspileResult", "TranspileWarning", "Transpiler", "transpile_sql"]

@@ -18,7 +18,7 @@ from tools.catalog.model import Catalog
 from tools.errors import DeassistError
 from tools.sql import diagnostics as codes
 from tools.sql.diagnostics import Diagnostic, ValidationReport, position
-from tools.sql.dialects import SqlglotWarnings, resolve_dialect
+from tools.sql.dialects import SqlglotWarnings, resolve_dialect, syntax_problem
 from tools.sql.engine_errors import EXTERNAL_ACCESS, EngineError, did_you_mean, read_duckdb_error, read_sqlite_error
 from tools.sql.sandbox import duckdb_schema, sqlite_schema
 from tools.sql.statements import Statement, statement_spans
@@ -195,19 +195,10 @@ class SqlValidator:
             with SqlglotWarnings() as logged:
                 expression = sqlglot.parse_one(text, read=self.dialect)
         except (ParseError, TokenError) as exc:
-            errors = getattr(exc, "errors", None) or [{}]
-            first = errors[0]
+            problem = syntax_problem(exc)
             return (
                 None,
-                [
-                    EngineError(
-                        codes.SYNTAX,
-                        _sqlglot_message(first.get("description") or str(exc).splitlines()[0]),
-                        first.get("highlight"),
-                        line=first.get("line"),
-                        column=first.get("col"),
-                    )
-                ],
+                [EngineError(codes.SYNTAX, problem.message, problem.near, line=problem.line, column=problem.column)],
                 False,
             )
         if fold:
@@ -339,11 +330,6 @@ def fold_identifiers(expression: exp.Expression) -> None:
 
 
 # -- helpers -------------------------------------------------------------------------------------
-
-
-def _sqlglot_message(text: str) -> str:
-    """sqlglot's parse error without its internals ("<class 'sqlglot.expressions.query.Where'>" -> Where)."""
-    return re.sub(r"<class '(?:\w+\.)*(\w+)'>", r"\1", text)
 
 
 def _read_only_query(expression: exp.Expression) -> bool:
