@@ -14,6 +14,7 @@ from tools.catalog.model import Catalog, Column, Table
 
 if TYPE_CHECKING:
     import duckdb
+    from sqlglot import exp
 
 # Which dialect a source's column types are written in.
 TYPE_DIALECT = {"duckdb": "duckdb", "files": "duckdb", "sqlite": "sqlite", "postgres": "postgres"}
@@ -24,7 +25,21 @@ def quote(name: str) -> str:
 
 
 def duckdb_type(type_sql: str, dialect: str, conn: duckdb.DuckDBPyConnection) -> str:
-    """The DuckDB spelling of a column type; VARCHAR when the type has no DuckDB meaning."""
+    """The DuckDB spelling of a column type; VARCHAR when the type has no DuckDB meaning.
+
+    Cached per (type, dialect): a wide catalog repeats a handful of types thousands of times, and
+    whether DuckDB accepts a built-in type does not depend on the connection asking.
+    """
+    key = (type_sql, dialect)
+    if key not in _TYPES:
+        _TYPES[key] = _duckdb_type(type_sql, dialect, conn)
+    return _TYPES[key]
+
+
+_TYPES: dict[tuple[str, str], str] = {}
+
+
+def _duckdb_type(type_sql: str, dialect: str, conn: duckdb.DuckDBPyConnection) -> str:
     import duckdb
     import sqlglot
     from sqlglot import exp
@@ -57,52 +72,118 @@ def _affinity(type_sql: str) -> str:
     return "VARCHAR"
 
 
-def duckdb_schema(
-    catalog: Catalog, dialect: str, *, rename: Callable[[str], str] | None = None
-) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB holding the catalog's tables, empty, locked down.
+class DuckSandbox:
+    """An in-memory DuckDB for the catalog's tables, empty and locked down, that creates a table the
+    first time a statement names it: a catalog of a thousand tables costs nothing until a query
+    touches one, and then only the tables it touches.
 
     `rename` spells every schema, table and column name (validation of case-sensitive dialects
     encodes them; see `tools.sql.validate.encode`).
     """
-    import duckdb
 
-    name = rename or (lambda n: n)
-    conn = duckdb.connect(":memory:")
-    schemas = {t.schema for t in catalog.tables if t.schema}
-    for schema in sorted(schemas):
-        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(name(schema))}")
-    seen: set[str] = set()
-    for table in catalog.tables:
-        key = name(f"{table.schema}.{table.name}").lower()
-        if key in seen:
-            continue
-        seen.add(key)
-        type_dialect = dialect if table.source.kind == "ddl" else TYPE_DIALECT.get(table.source.kind, dialect)
-        columns = (
-            ", ".join(
-                f"{quote(name(c.name))} {duckdb_type(c.type, type_dialect, conn)}" for c in _unique_columns(table, name)
+    def __init__(self, catalog: Catalog, dialect: str, *, rename: Callable[[str], str] | None = None) -> None:
+        import duckdb
+
+        self._name = rename or (lambda n: n)
+        self._dialect = dialect
+        self.conn = duckdb.connect(":memory:")
+        # Pending tables by bare (renamed, lower-case) name: what DuckDB says is missing.
+        self._pending: dict[str, list[Table]] = {}
+        seen: set[str] = set()
+        for table in catalog.tables:
+            key = self._name(f"{table.schema}.{table.name}").lower()
+            if key not in seen:
+                seen.add(key)
+                self._pending.setdefault(self._name(table.name).lower(), []).append(table)
+        for schema in sorted({t.schema for t in catalog.tables if t.schema}):
+            self.conn.execute(exp_sql(_create_schema(self._name(schema))))
+        for setting in ("enable_external_access", "autoinstall_known_extensions", "autoload_known_extensions"):
+            self.conn.execute(f"SET {setting} = false")
+        self.conn.execute("SET lock_configuration = true")
+
+    def create_missing(self, error: str) -> bool:
+        """Create the catalog table a DuckDB "does not exist" error names; False when it names none."""
+        import re
+
+        missing = re.search(r'Table with name "?(?:[^".]+\.)?([^"\s]+?)"? does not exist', error)
+        tables = self._pending.pop(missing.group(1).lower(), None) if missing else None
+        if not tables:
+            return False
+        self.conn.execute(";\n".join(exp_sql(self._create(t)) for t in tables))
+        return True
+
+    def create_all(self) -> None:
+        pending, self._pending = self._pending, {}
+        statements = [exp_sql(self._create(t)) for tables in pending.values() for t in tables]
+        if statements:
+            self.conn.execute("BEGIN TRANSACTION;\n" + ";\n".join(statements) + ";\nCOMMIT;")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _create(self, table: Table) -> exp.Create:
+        from sqlglot import exp
+
+        type_dialect = self._dialect if table.source.kind == "ddl" else TYPE_DIALECT.get(table.source.kind, self._dialect)
+        columns = [
+            exp.ColumnDef(
+                this=exp.to_identifier(self._name(c.name), quoted=True),
+                kind=_data_type(duckdb_type(c.type, type_dialect, self.conn)),
             )
-            or '"?column?" VARCHAR'
+            for c in _unique_columns(table, self._name)
+        ] or [exp.ColumnDef(this=exp.to_identifier("?column?", quoted=True), kind=_data_type("VARCHAR"))]
+        target = exp.Table(
+            this=exp.to_identifier(self._name(table.name), quoted=True),
+            db=exp.to_identifier(self._name(table.schema), quoted=True) if table.schema else None,
         )
-        target = f"{quote(name(table.schema))}.{quote(name(table.name))}" if table.schema else quote(name(table.name))
-        conn.execute(f"CREATE TABLE {target} ({columns})")
-    conn.execute("SET enable_external_access = false")
-    conn.execute("SET autoinstall_known_extensions = false")
-    conn.execute("SET autoload_known_extensions = false")
-    conn.execute("SET lock_configuration = true")
-    return conn
+        return exp.Create(this=exp.Schema(this=target, expressions=columns), kind="TABLE")
+
+
+def duckdb_schema(
+    catalog: Catalog, dialect: str, *, rename: Callable[[str], str] | None = None
+) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB holding all the catalog's tables, empty, locked down."""
+    sandbox = DuckSandbox(catalog, dialect, rename=rename)
+    sandbox.create_all()
+    return sandbox.conn
+
+
+def exp_sql(expression: exp.Expression) -> str:
+    from sqlglot.dialects.dialect import Dialect
+
+    return Dialect.get_or_raise("duckdb").generate(expression, copy=False)
+
+
+def _create_schema(name: str) -> exp.Create:
+    from sqlglot import exp
+
+    return exp.Create(this=exp.Table(db=exp.to_identifier(name, quoted=True)), kind="SCHEMA", exists=True)
+
+
+def _data_type(type_sql: str) -> exp.DataType:
+    """A parsed DuckDB type, parsed once per spelling."""
+    if type_sql not in _PARSED_TYPES:
+        from sqlglot import exp
+
+        _PARSED_TYPES[type_sql] = exp.DataType.build(type_sql, dialect="duckdb", udt=True)
+    return _PARSED_TYPES[type_sql].copy()
+
+
+_PARSED_TYPES: dict[str, exp.DataType] = {}
 
 
 def sqlite_schema(catalog: Catalog) -> sqlite3.Connection:
     """An in-memory SQLite holding the catalog's tables, empty, read-only (`query_only`)."""
     conn = sqlite3.connect(":memory:", check_same_thread=False)
+    statements = []
+    seen: set[str] = set()
     for table in catalog.tables:
-        columns = ", ".join(f"{quote(c.name)} {_sqlite_type(c.type)}".rstrip() for c in _unique_columns(table))
-        try:
-            conn.execute(f"CREATE TABLE {quote(table.name)} ({columns})")
-        except sqlite3.OperationalError:
+        if table.name.lower() in seen:
             continue  # a second table of the same name (another schema): the first one wins
+        seen.add(table.name.lower())
+        columns = ", ".join(f"{quote(c.name)} {_sqlite_type(c.type)}".rstrip() for c in _unique_columns(table))
+        statements.append(f"CREATE TABLE {quote(table.name)} ({columns});")
+    conn.executescript("BEGIN;\n" + "\n".join(statements) + "\nCOMMIT;")
     conn.execute("PRAGMA query_only = ON")
     return conn
 
@@ -125,4 +206,4 @@ def _unique_columns(table: Table, name: Callable[[str], str] = str) -> list[Colu
     return columns
 
 
-__all__ = ["duckdb_schema", "duckdb_type", "quote", "sqlite_schema"]
+__all__ = ["DuckSandbox", "duckdb_schema", "duckdb_type", "quote", "sqlite_schema"]

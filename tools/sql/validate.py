@@ -20,7 +20,7 @@ from tools.sql import diagnostics as codes
 from tools.sql.diagnostics import Diagnostic, ValidationReport, position
 from tools.sql.dialects import SqlglotWarnings, resolve_dialect, syntax_problem
 from tools.sql.engine_errors import EXTERNAL_ACCESS, EngineError, did_you_mean, read_duckdb_error, read_sqlite_error
-from tools.sql.sandbox import duckdb_schema, sqlite_schema
+from tools.sql.sandbox import DuckSandbox, sqlite_schema
 from tools.sql.statements import Statement, statement_spans
 
 if TYPE_CHECKING:
@@ -41,7 +41,8 @@ class SqlValidator:
         self.catalog = catalog
         self._case_sensitive = self.dialect == "postgres"
         rename = encode if self._case_sensitive else None
-        self._duck = duckdb_schema(catalog, self.dialect, rename=rename)
+        self._sandbox = DuckSandbox(catalog, self.dialect, rename=rename)
+        self._duck = self._sandbox.conn
         self._sqlite = sqlite_schema(catalog) if self.dialect == "sqlite" else None
         self._tables = [t.name for t in catalog.tables]
         self._columns = sorted({c.name for t in catalog.tables for c in t.columns})
@@ -69,7 +70,7 @@ class SqlValidator:
         return ValidationReport.of(diagnostics, [s.text for s in statements])
 
     def close(self) -> None:
-        self._duck.close()
+        self._sandbox.close()
         if self._sqlite is not None:
             self._sqlite.close()
 
@@ -147,24 +148,13 @@ class SqlValidator:
         """
         import duckdb
 
-        try:
-            kind = duckdb.StatementType.SELECT if query else None
-            if kind is None:
-                parsed = self._duck.extract_statements(text)
-                kind = parsed[0].type if len(parsed) == 1 else None
-            if kind == duckdb.StatementType.SELECT:
-                self._duck.sql(text)  # a lazy relation: bound and planned, never run
-            elif kind is not None and kind.name in BINDABLE:
-                self._duck.execute(EXPLAIN + text)
-            else:
-                what = kind.name.replace("_", " ") if kind is not None else "this"
-                return EngineError(
-                    codes.UNSUPPORTED_CONSTRUCT,
-                    f"{what} statement parsed but not bound: it cannot be checked without running it",
-                )
-            return None
-        except duckdb.Error as exc:
-            message = str(exc)
+        while True:
+            try:
+                return self._bind_once(text, query=query)
+            except duckdb.Error as exc:
+                message = str(exc)
+                if not self._sandbox.create_missing(message):
+                    break
         if original and "\nLINE " not in message:
             try:  # the lazy relation's error has no caret; EXPLAIN's has
                 self._duck.execute(EXPLAIN + text)
@@ -181,7 +171,30 @@ class SqlValidator:
             )
         if error.code == EXTERNAL_ACCESS:
             return EngineError(EXTERNAL_ACCESS, "reads files or databases outside the schema; not checked", error.name)
+        if error.code == codes.UNKNOWN_TABLE:
+            # DuckDB's hint ranks only the tables created so far (and its own pg_catalog): ask the catalog.
+            hint = did_you_mean(error.name, self._tables) if error.name else None
+            return EngineError(error.code, _without_hint(error.message), error.name, hint, error.line, error.column)
         return error
+
+    def _bind_once(self, text: str, *, query: bool) -> EngineError | None:
+        import duckdb
+
+        kind = duckdb.StatementType.SELECT if query else None
+        if kind is None:
+            parsed = self._duck.extract_statements(text)
+            kind = parsed[0].type if len(parsed) == 1 else None
+        if kind == duckdb.StatementType.SELECT:
+            self._duck.sql(text)  # a lazy relation: bound and planned, never run
+        elif kind is not None and kind.name in BINDABLE:
+            self._duck.execute(EXPLAIN + text)
+        else:
+            what = kind.name.replace("_", " ") if kind is not None else "this"
+            return EngineError(
+                codes.UNSUPPORTED_CONSTRUCT,
+                f"{what} statement parsed but not bound: it cannot be checked without running it",
+            )
+        return None
 
     def _to_duckdb(self, text: str, *, fold: bool = False) -> tuple[str | None, list[EngineError], bool]:
         """One statement in DuckDB's dialect, what did not carry over (as warnings), and whether it is a
@@ -348,6 +361,10 @@ def _read_only_query(expression: exp.Expression) -> bool:
         exp.Command,
     )
     return isinstance(expression, exp.Query) and expression.find(*writes) is None
+
+
+def _without_hint(message: str) -> str:
+    return re.sub(r'\s*Did you mean "[^"]*"\??', "", message)
 
 
 def _not_checked(error: EngineError) -> EngineError:
