@@ -82,11 +82,10 @@ class DuckSandbox:
     """
 
     def __init__(self, catalog: Catalog, dialect: str, *, rename: Callable[[str], str] | None = None) -> None:
-        import duckdb
-
         self._name = rename or (lambda n: n)
         self._dialect = dialect
-        self.conn = duckdb.connect(":memory:")
+        self._schemas = sorted({t.schema for t in catalog.tables if t.schema})
+        self._conn: duckdb.DuckDBPyConnection | None = None
         # Pending tables by bare (renamed, lower-case) name: what DuckDB says is missing.
         self._pending: dict[str, list[Table]] = {}
         seen: set[str] = set()
@@ -95,11 +94,21 @@ class DuckSandbox:
             if key not in seen:
                 seen.add(key)
                 self._pending.setdefault(self._name(table.name).lower(), []).append(table)
-        for schema in sorted({t.schema for t in catalog.tables if t.schema}):
-            self.conn.execute(exp_sql(_create_schema(self._name(schema))))
-        for setting in ("enable_external_access", "autoinstall_known_extensions", "autoload_known_extensions"):
-            self.conn.execute(f"SET {setting} = false")
-        self.conn.execute("SET lock_configuration = true")
+
+    @property
+    def conn(self) -> duckdb.DuckDBPyConnection:
+        """The connection, opened on first use (a SQLite verdict that stands never needs DuckDB)."""
+        if self._conn is None:
+            import duckdb
+
+            conn = duckdb.connect(":memory:")
+            for schema in self._schemas:
+                conn.execute(exp_sql(_create_schema(self._name(schema))))
+            for setting in ("enable_external_access", "autoinstall_known_extensions", "autoload_known_extensions"):
+                conn.execute(f"SET {setting} = false")
+            conn.execute("SET lock_configuration = true")
+            self._conn = conn
+        return self._conn
 
     def create_missing(self, error: str) -> bool:
         """Create the catalog table a DuckDB "does not exist" error names; False when it names none."""
@@ -119,7 +128,8 @@ class DuckSandbox:
             self.conn.execute("BEGIN TRANSACTION;\n" + ";\n".join(statements) + ";\nCOMMIT;")
 
     def close(self) -> None:
-        self.conn.close()
+        if self._conn is not None:
+            self._conn.close()
 
     def _create(self, table: Table) -> exp.Create:
         from sqlglot import exp

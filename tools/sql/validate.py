@@ -42,7 +42,6 @@ class SqlValidator:
         self._case_sensitive = self.dialect == "postgres"
         rename = encode if self._case_sensitive else None
         self._sandbox = DuckSandbox(catalog, self.dialect, rename=rename)
-        self._duck = self._sandbox.conn
         self._sqlite = sqlite_schema(catalog) if self.dialect == "sqlite" else None
         self._tables = [t.name for t in catalog.tables]
         self._columns = sorted({c.name for t in catalog.tables for c in t.columns})
@@ -157,7 +156,7 @@ class SqlValidator:
                     break
         if original and "\nLINE " not in message:
             try:  # the lazy relation's error has no caret; EXPLAIN's has
-                self._duck.execute(EXPLAIN + text)
+                self._sandbox.conn.execute(EXPLAIN + text)
             except duckdb.Error as exc:
                 message = str(exc)
         if "Values were not provided for the following" in message:
@@ -182,12 +181,12 @@ class SqlValidator:
 
         kind = duckdb.StatementType.SELECT if query else None
         if kind is None:
-            parsed = self._duck.extract_statements(text)
+            parsed = self._sandbox.conn.extract_statements(text)
             kind = parsed[0].type if len(parsed) == 1 else None
         if kind == duckdb.StatementType.SELECT:
-            self._duck.sql(text)  # a lazy relation: bound and planned, never run
+            self._sandbox.conn.sql(text)  # a lazy relation: bound and planned, never run
         elif kind is not None and kind.name in BINDABLE:
-            self._duck.execute(EXPLAIN + text)
+            self._sandbox.conn.execute(EXPLAIN + text)
         else:
             what = kind.name.replace("_", " ") if kind is not None else "this"
             return EngineError(
