@@ -27,6 +27,8 @@ SQLITE_TRUNC = {
 }
 SQLITE_TRUNC_FORMAT = {"HOUR": "%Y-%m-%d %H:00:00", "MINUTE": "%Y-%m-%d %H:%M:00", "SECOND": "%Y-%m-%d %H:%M:%S"}
 INTERVAL_UNITS = {"YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND", "WEEK", "QUARTER"}
+# Dialects whose HAVING may name a select-list alias.
+HAVING_ALIAS = {"duckdb", "sqlite", "mysql", "bigquery", "snowflake", "clickhouse", "databricks", "spark", "doris"}
 # Dialects with ASOF joins.
 ASOF = {"duckdb", "snowflake", "clickhouse"}
 
@@ -57,6 +59,29 @@ def expand_group_by_all(expression: exp.Expression, write: str) -> str | None:
         select.set("group", exp.Group(expressions=keys) if keys else None)
         changed = True
     return "GROUP BY ALL written as the explicit list of grouped expressions" if changed else None
+
+
+def inline_having_aliases(expression: exp.Expression, write: str) -> str | None:
+    """A select alias named in HAVING replaced by its expression, for targets whose HAVING sees only columns."""
+    from sqlglot import exp
+
+    if write in HAVING_ALIAS:
+        return None
+    changed = False
+    for select in expression.find_all(exp.Select):
+        having = select.args.get("having")
+        if having is None:
+            continue
+        plain = {e.name.lower() for e in select.expressions if isinstance(e, exp.Column)}
+        aliases = {
+            e.alias.lower(): e.this for e in select.expressions if isinstance(e, exp.Alias) and e.alias.lower() not in plain
+        }
+        for column in list(having.find_all(exp.Column)):
+            target = aliases.get(column.name.lower()) if not column.table else None
+            if target is not None and column.find_ancestor(exp.Select) is select:
+                column.replace(target.copy())
+                changed = True
+    return "aliases in HAVING written as the expressions they name" if changed else None
 
 
 def lower_ilike(expression: exp.Expression, write: str) -> str | None:
@@ -165,6 +190,7 @@ def _has_aggregate(node: exp.Expression) -> bool:
 
 REWRITES: list[Callable[[exp.Expression, str], str | None]] = [
     expand_group_by_all,
+    inline_having_aliases,
     lower_ilike,
     date_arithmetic,
     sqlite_date_trunc,
