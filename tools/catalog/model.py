@@ -25,11 +25,13 @@ class ForeignKey:
     columns: tuple[str, ...]
     ref_table: str
     ref_columns: tuple[str, ...]
+    ref_schema: str | None = None  # None: the referencing table's default schema (public, main)
 
     def to_dict(self) -> dict[str, Any]:
+        target = {"table": self.ref_table, "columns": list(self.ref_columns)}
         return {
             "columns": list(self.columns),
-            "references": {"table": self.ref_table, "columns": list(self.ref_columns)},
+            "references": ({"schema": self.ref_schema} if self.ref_schema else {}) | target,
         }
 
 
@@ -55,6 +57,11 @@ class Table:
     comment: str | None = None
     # For file sources: the DuckDB table function that reads the data (e.g. read_csv('a.csv', ...)).
     reader: str | None = None
+
+    @property
+    def qualified_name(self) -> str:
+        """`schema.name`, or the bare name in the default schema."""
+        return f"{self.schema}.{self.name}" if self.schema else self.name
 
     def column(self, name: str) -> Column | None:
         lowered = name.lower()

@@ -43,7 +43,7 @@ class SqlValidator:
         rename = encode if self._case_sensitive else None
         self._sandbox = DuckSandbox(catalog, self.dialect, rename=rename)
         self._sqlite = sqlite_schema(catalog) if self.dialect == "sqlite" else None
-        self._tables = [t.name for t in catalog.tables]
+        self._tables = [t.qualified_name for t in catalog.tables]
         self._columns = sorted({c.name for t in catalog.tables for c in t.columns})
 
     def validate(self, sql: str, *, single_statement: bool = False) -> ValidationReport:
