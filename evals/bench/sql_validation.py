@@ -114,11 +114,34 @@ for line in open(cases):
 """
 
 
-def process_bench(corpus: Path, suffix: str, limit: int | None) -> tuple[int, float, float]:
-    """(queries, seconds for deassist processes, seconds for naive processes): one process per database."""
+@dataclass
+class ProcessTimes:
+    """Wall-clock and CPU seconds (user + system) of the child processes; on a shared machine the CPU
+    figure is the steadier one."""
+
+    wall: float = 0.0
+    cpu: float = 0.0
+
+    def run(self, command: list[str]) -> None:
+        before = _children_cpu()
+        start = time.perf_counter()
+        subprocess.run(command, capture_output=True, check=False)
+        self.wall += time.perf_counter() - start
+        self.cpu += _children_cpu() - before
+
+
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def process_bench(corpus: Path, suffix: str, limit: int | None) -> tuple[int, ProcessTimes, ProcessTimes]:
+    """(queries, deassist's times, the naive script's times): one process per database."""
     dialect, single = DIALECTS[suffix]
     deassist = Path(sys.executable).with_name("deassist")
-    total, ours, naive = 0, 0.0, 0.0
+    total, ours, naive = 0, ProcessTimes(), ProcessTimes()
     with tempfile.TemporaryDirectory() as tmp:
         for db in sorted(p for p in corpus.iterdir() if p.is_dir()):
             lines = [line for line in (db / f"cases.{suffix}.jsonl").read_text().splitlines() if line.strip()]
@@ -127,14 +150,8 @@ def process_bench(corpus: Path, suffix: str, limit: int | None) -> tuple[int, fl
             cases.write_text("\n".join(json.dumps({"id": json.loads(x)["id"], "sql": json.loads(x)["sql"]}) for x in lines))
             schema = db / f"schema.{suffix}.sql"
             command = [str(deassist), "validate", "--batch", str(cases), "--schema", str(schema), "--dialect", dialect]
-            start = time.perf_counter()
-            subprocess.run([*command, *(["--single"] if single else [])], capture_output=True, check=False)
-            ours += time.perf_counter() - start
-            start = time.perf_counter()
-            subprocess.run(
-                [sys.executable, "-c", NAIVE_SCRIPT, str(schema), str(cases), dialect], capture_output=True, check=False
-            )
-            naive += time.perf_counter() - start
+            ours.run([*command, *(["--single"] if single else [])])
+            naive.run([sys.executable, "-c", NAIVE_SCRIPT, str(schema), str(cases), dialect])
             total += len(lines)
     return total, ours, naive
 
@@ -189,10 +206,12 @@ def main(argv: list[str] | None = None) -> int:
         print(naive.line("naive"))
         ratio = (ours.total / ours.seconds) / (naive.total / naive.seconds) if naive.seconds and ours.seconds else 0.0
         print(f"  throughput deassist/naive, in-process: {ratio:.2f}x")
-        total, ours_s, naive_s = process_bench(args.corpus, suffix, args.limit)
+        total, ours_t, naive_t = process_bench(args.corpus, suffix, args.limit)
         print(
-            f"  one process per database: deassist {total / ours_s:8.1f} queries/s, naive {total / naive_s:8.1f} "
-            f"queries/s, deassist/naive {naive_s / ours_s:.2f}x (start-up included)"
+            f"  one process per database (start-up included): deassist {total / ours_t.wall:7.1f} queries/s wall, "
+            f"{total / ours_t.cpu:7.1f} per CPU-second; naive {total / naive_t.wall:7.1f} wall, "
+            f"{total / naive_t.cpu:7.1f} per CPU-second; deassist/naive {naive_t.wall / ours_t.wall:.2f}x wall, "
+            f"{naive_t.cpu / ours_t.cpu:.2f}x CPU"
         )
         if args.show and ours.disagreements:
             print("  disagreements: " + " ".join(ours.disagreements))
