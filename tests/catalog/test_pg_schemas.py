@@ -114,3 +114,13 @@ def test_run_reads_tables_in_their_schema(ops_pg: str, run_cli) -> None:
     result = run_cli("run", "--source", ops_pg, "--format", "csv", input=sql)
     assert result.code == 0, result.err
     assert result.out.splitlines() == ["Registered,cost", "2024-03-04,80.25", "2024-01-02,120.50"]
+
+
+def test_profile_keeps_the_declared_postgres_types(ops_pg: str, run_cli) -> None:
+    import json
+
+    result = run_cli("profile", ops_pg, "--format", "json")
+    assert result.code == 0, result.err
+    tables = {t.get("schema", "") + "." + t["name"]: t for t in json.loads(result.out)["tables"]}
+    types = {c["name"]: c["type"] for c in tables["ops.maintenance"]["profile"]["columns"]}
+    assert types == {"id": "INTEGER", "machine_id": "INTEGER", "cost": "DECIMAL(10,2)", "done_at": "TIMESTAMP"}
