@@ -124,3 +124,11 @@ def test_profile_keeps_the_declared_postgres_types(ops_pg: str, run_cli) -> None
     tables = {t.get("schema", "") + "." + t["name"]: t for t in json.loads(result.out)["tables"]}
     types = {c["name"]: c["type"] for c in tables["ops.maintenance"]["profile"]["columns"]}
     assert types == {"id": "INTEGER", "machine_id": "INTEGER", "cost": "DECIMAL(10,2)", "done_at": "TIMESTAMP"}
+
+
+def test_ask_that_can_only_show_invalid_sql_exits_1(ops_pg: str, run_cli) -> None:
+    import json
+
+    result = run_cli("ask", "what is the total maintenance cost?", "--data", ops_pg, "--json")
+    assert result.code == 1 and "DEA-ASK-SQL-INVALID" in result.err
+    assert json.loads(result.out)["failed_sql"], "the SQL shown failed validation and is listed as such"
