@@ -68,6 +68,7 @@ class Session:
         self.home = data_home(config.home)
         self.roster = load_roster(repository_root(config.workdir))
         self.catalog = Catalog()
+        self._sources: list[tuple[str, Catalog]] = []  # each source as read, before names are qualified
         self._context = ToolContext(self.catalog, config.workdir)
         self._tools = toolbox()
         for source in config.sources:
@@ -78,8 +79,10 @@ class Session:
     def add_source(self, source: str) -> None:
         """Read one more source into the session's catalog (a bad source is a one-line DeassistError)."""
         from tools.catalog import read_source
+        from tools.catalog.readers import qualify_clashes
 
-        self.catalog = self.catalog.merge(read_source(source))
+        self._sources.append((source, read_source(source)))
+        self.catalog = qualify_clashes([c for _, c in self._sources], [s for s, _ in self._sources])
         self._context.close()
         self._context.catalog = self.catalog
         kinds = {t.source.kind for t in self.catalog.tables}

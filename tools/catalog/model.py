@@ -57,6 +57,14 @@ class Table:
     comment: str | None = None
     # For file sources: the DuckDB table function that reads the data (e.g. read_csv('a.csv', ...)).
     reader: str | None = None
+    # Set when `schema` names the source rather than where the table lives in it (sources whose table
+    # names clash are qualified by source): the table's schema inside its source, "" for the default.
+    source_schema: str | None = None
+
+    @property
+    def schema_at_source(self) -> str | None:
+        """The schema to read the table from in its own database (None: the default one)."""
+        return self.schema if self.source_schema is None else self.source_schema or None
 
     @property
     def qualified_name(self) -> str:
@@ -85,6 +93,7 @@ class Table:
 @dataclass
 class Catalog:
     tables: list[Table] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the reader decided that a user must know
 
     def table(self, name: str) -> Table | None:
         """Find a table by name, case-insensitively; `schema.table` is accepted too."""
@@ -96,10 +105,10 @@ class Catalog:
         return None
 
     def merge(self, other: Catalog) -> Catalog:
-        return Catalog([*self.tables, *other.tables])
+        return Catalog([*self.tables, *other.tables], [*self.notes, *other.notes])
 
     def to_dict(self) -> dict[str, Any]:
-        return {"tables": [t.to_dict() for t in self.tables]}
+        return {"tables": [t.to_dict() for t in self.tables]} | ({"notes": list(self.notes)} if self.notes else {})
 
 
 __all__ = ["Catalog", "Column", "ForeignKey", "Source", "SourceKind", "Table"]

@@ -19,13 +19,14 @@ SOURCE_DIALECTS = {"duckdb": "duckdb", "files": "duckdb", "sqlite": "sqlite", "p
 def render_catalog(catalog: Catalog, fmt: str, *, dialect: str = "duckdb") -> str:
     if fmt == "json":
         return json.dumps(catalog.to_dict(), indent=2)
+    notes = [f"note: {n}" for n in catalog.notes]
     if fmt == "markdown":
-        return "\n".join(_markdown_table(t) for t in catalog.tables)
+        return "\n".join([*(f"> {n}\n" for n in notes), *(_markdown_table(t) for t in catalog.tables)])
     if fmt == "ddl":
-        statements = [schema_ddl(s, dialect) for s in _schemas(catalog, dialect)]
+        statements = [f"-- {n}" for n in notes] + [schema_ddl(s, dialect) for s in _schemas(catalog, dialect)]
         statements += [table_ddl(t, dialect) for t in _referenced_first(catalog.tables)]
         return "\n\n".join(statements) + "\n"
-    return "\n".join(_text_table(t) for t in catalog.tables)
+    return "\n".join([*notes, *(_text_table(t) for t in catalog.tables)])
 
 
 def _referenced_first(tables: Sequence[Table]) -> list[Table]:

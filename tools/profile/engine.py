@@ -71,7 +71,7 @@ class ProfileEngine:
                 return name, []
             if kind == "duckdb":
                 alias = self._attach(table.source.location)
-                return f"{alias}.{quote_ident(table.schema or 'main')}.{quote_ident(table.name)}", []
+                return f"{alias}.{quote_ident(table.schema_at_source or 'main')}.{quote_ident(table.name)}", []
             if kind == "sqlite":
                 return self._stage(table, _sqlite_rows(table, self.row_limit + 1))
             if kind == "postgres":
@@ -113,7 +113,7 @@ class ProfileEngine:
         from tools.catalog.postgres import connect
 
         path = Path(self._tmp.name) / f"t{self._count}.csv"
-        qualified = f"{quote_ident(table.schema or 'public')}.{quote_ident(table.name)}"
+        qualified = f"{quote_ident(table.schema_at_source or 'public')}.{quote_ident(table.name)}"
         conn = self._postgres.get(table.source.location)
         if conn is None:
             conn = self._postgres[table.source.location] = connect(table.source.location)
