@@ -61,3 +61,8 @@ def test_unparsable_input_is_a_clean_error_at_the_token(sql: str, message: str, 
         transpile_sql(sql, "postgres", "duckdb")
     assert raised.value.code == "DEA-SQL-SYNTAX" and raised.value.message.startswith(message)
     assert "<Token" not in raised.value.message and "TokenType" not in raised.value.message
+
+
+def test_a_construct_without_equivalent_is_flagged_where_it_stands() -> None:
+    [warning] = transpile_sql("SELECT *\nFROM a ASOF JOIN b ON a.id = b.id", "duckdb", "postgres").warnings
+    assert (warning.line, warning.column, warning.text) == (2, 8, "input") and "ASOF" in warning.message

@@ -8,6 +8,7 @@ transpile can report it instead of warning.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -151,17 +152,31 @@ def sqlite_date_trunc(expression: exp.Expression, write: str) -> str | None:
     return "date truncation written with SQLite's DATETIME/STRFTIME" if changed else None
 
 
-def lacking(expression: exp.Expression, write: str) -> list[str]:
+@dataclass(frozen=True)
+class Lacking:
+    """A construct the target has no equivalent for; `keyword` is where it starts in the source text."""
+
+    message: str
+    keyword: str
+
+
+def lacking(expression: exp.Expression, write: str) -> list[Lacking]:
     """Constructs with no equivalent in `write` that sqlglot copies anyway and the target's parser may
     even accept with another meaning (PostgreSQL reads `a ASOF JOIN b` as `a AS asof JOIN b`)."""
     from sqlglot import exp
 
     found = []
     if write not in ASOF and any(j.args.get("method") == "ASOF" for j in expression.find_all(exp.Join)):
-        found.append(f"ASOF JOIN has no equivalent in {write}: rewrite it as a LATERAL subquery ordered by time")
+        found.append(
+            Lacking(f"ASOF JOIN has no equivalent in {write}: rewrite it as a LATERAL subquery ordered by time", "ASOF")
+        )
     if write != "snowflake" and any(e.find(exp.Kwarg) for e in expression.find_all(exp.Explode, exp.Unnest)):
         found.append(
-            f"FLATTEN(input => ...) has no equivalent in {write}: unnest the array (or JSON array) with its own function"
+            Lacking(
+                f"FLATTEN(input => ...) has no equivalent in {write}: unnest the array (or JSON array) with its own "
+                "function",
+                "FLATTEN",
+            )
         )
     return found
 
@@ -196,4 +211,4 @@ REWRITES: list[Callable[[exp.Expression, str], str | None]] = [
     sqlite_date_trunc,
 ]
 
-__all__ = ["GROUP_BY_ALL", "lacking", "rewrite_for"]
+__all__ = ["GROUP_BY_ALL", "Lacking", "lacking", "rewrite_for"]

@@ -91,10 +91,10 @@ class Transpiler:
             trees.append(expression.copy())
             line, column = position(sql, statement.offset)
             if read != write:
-                warnings += [
-                    TranspileWarning("warning", codes.UNSUPPORTED_CONSTRUCT, message, line, column)
-                    for message in lacking(expression, write)
-                ]
+                for construct in lacking(expression, write):
+                    at = statement.text.upper().find(construct.keyword)
+                    where = position(sql, statement.offset + max(at, 0))
+                    warnings.append(TranspileWarning("warning", codes.UNSUPPORTED_CONSTRUCT, construct.message, *where))
                 rewrites += [note for note in rewrite_for(expression, write) if note not in rewrites]
             generator = Dialect.get_or_raise(write).generator(unsupported_level=ErrorLevel.IGNORE, pretty=False)
             outputs.append(generator.generate(expression))
