@@ -64,5 +64,6 @@ def test_unparsable_input_is_a_clean_error_at_the_token(sql: str, message: str, 
 
 
 def test_a_construct_without_equivalent_is_flagged_where_it_stands() -> None:
-    [warning] = transpile_sql("SELECT *\nFROM a ASOF JOIN b ON a.id = b.id", "duckdb", "postgres").warnings
+    result = transpile_sql("SELECT *\nFROM a ASOF JOIN b ON a.id = b.id", "duckdb", "postgres")
+    warning = result.warnings[0]
     assert (warning.line, warning.column, warning.text) == (2, 8, "input") and "ASOF" in warning.message
