@@ -30,6 +30,14 @@ SQLITE_TRUNC_FORMAT = {"HOUR": "%Y-%m-%d %H:00:00", "MINUTE": "%Y-%m-%d %H:%M:00
 INTERVAL_UNITS = {"YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND", "WEEK", "QUARTER"}
 # Dialects whose HAVING may name a select-list alias.
 HAVING_ALIAS = {"duckdb", "sqlite", "mysql", "bigquery", "snowflake", "clickhouse", "databricks", "spark", "doris"}
+# Dialects whose FROM insists on an alias for every subquery (PostgreSQL before 16, MySQL, T-SQL).
+DERIVED_ALIAS = {"postgres", "redshift", "mysql", "tsql"}
+# Dialects whose SUM/AVG take no boolean (SQLite and MySQL count a true condition as 1).
+NO_BOOLEAN_SUM = {"postgres", "redshift", "tsql", "oracle", "trino", "presto"}
+# Of those, the ones that cast a boolean to an integer.
+BOOLEAN_CASTS = {"postgres", "redshift", "trino", "presto"}
+# Dialects whose ROUND(x, digits) takes only NUMERIC, not double precision.
+ROUND_NUMERIC = {"postgres", "redshift"}
 # Dialects with ASOF joins.
 ASOF = {"duckdb", "snowflake", "clickhouse"}
 
@@ -83,6 +91,63 @@ def inline_having_aliases(expression: exp.Expression, write: str) -> str | None:
                 column.replace(target.copy())
                 changed = True
     return "aliases in HAVING written as the expressions they name" if changed else None
+
+
+def alias_derived_tables(expression: exp.Expression, write: str) -> str | None:
+    """A subquery in FROM or JOIN without an alias gets one (`AS _q1`), which the target requires."""
+    from sqlglot import exp
+
+    if write not in DERIVED_ALIAS:
+        return None
+    count = 0
+    for subquery in list(expression.find_all(exp.Subquery)):
+        if subquery.alias or not isinstance(subquery.parent, (exp.From, exp.Join)):
+            continue
+        count += 1
+        subquery.set("alias", exp.TableAlias(this=exp.to_identifier(f"_q{count}")))
+    return "subqueries in FROM given the alias the target requires" if count else None
+
+
+def count_conditions(expression: exp.Expression, write: str) -> str | None:
+    """`SUM(a = b)` (a condition counted as 1, unknown ignored) as `SUM(CAST(a = b AS INT))`, or, where
+    a condition cannot be cast, `SUM(CASE WHEN c THEN 1 WHEN NOT c THEN 0 END)`."""
+    from sqlglot import exp
+
+    if write not in NO_BOOLEAN_SUM:
+        return None
+    changed = False
+    for aggregate in list(expression.find_all(exp.Sum, exp.Avg)):
+        condition = aggregate.this
+        if not isinstance(condition, (exp.Predicate, exp.Connector, exp.Not)):
+            continue
+        if write in BOOLEAN_CASTS:
+            counted: exp.Expression = exp.cast(condition.copy(), exp.DataType.build("INT"))
+        else:
+            counted = (
+                exp.case()
+                .when(condition.copy(), exp.Literal.number(1))
+                .when(exp.not_(condition.copy()), exp.Literal.number(0))
+            )
+        aggregate.set("this", counted)
+        changed = True
+    return "conditions inside SUM/AVG counted as 1 and 0" if changed else None
+
+
+def round_numeric(expression: exp.Expression, write: str) -> str | None:
+    """`ROUND(x, n)` as `ROUND(CAST(x AS NUMERIC), n)` where only NUMERIC rounds to digits."""
+    from sqlglot import exp
+
+    if write not in ROUND_NUMERIC:
+        return None
+    changed = False
+    for node in list(expression.find_all(exp.Round)):
+        if node.args.get("decimals") is None or node.this.is_type(exp.DataType.Type.DECIMAL):
+            continue
+        if isinstance(node.this, exp.Cast) and node.this.to.this == exp.DataType.Type.DECIMAL:
+            continue
+        node.set("this", exp.cast(node.this.copy(), exp.DataType.build("DECIMAL")))
+        changed = True
+    return "ROUND(x, digits) given the NUMERIC argument the target requires" if changed else None
 
 
 def lower_ilike(expression: exp.Expression, write: str) -> str | None:
@@ -206,6 +271,9 @@ def _has_aggregate(node: exp.Expression) -> bool:
 REWRITES: list[Callable[[exp.Expression, str], str | None]] = [
     expand_group_by_all,
     inline_having_aliases,
+    alias_derived_tables,
+    count_conditions,
+    round_numeric,
     lower_ilike,
     date_arithmetic,
     sqlite_date_trunc,
