@@ -27,6 +27,8 @@ SQLITE_TRUNC = {
     "DAY": ("start of day",),
 }
 SQLITE_TRUNC_FORMAT = {"HOUR": "%Y-%m-%d %H:00:00", "MINUTE": "%Y-%m-%d %H:%M:00", "SECOND": "%Y-%m-%d %H:%M:%S"}
+# EXTRACT(unit FROM x) in SQLite: the STRFTIME field, read as an integer.
+SQLITE_EXTRACT = {"YEAR": "%Y", "MONTH": "%m", "DAY": "%d", "HOUR": "%H", "MINUTE": "%M", "SECOND": "%S", "DOW": "%w", "DOY": "%j"}
 INTERVAL_UNITS = {"YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND", "WEEK", "QUARTER"}
 # Dialects whose HAVING may name a select-list alias.
 HAVING_ALIAS = {"duckdb", "sqlite", "mysql", "bigquery", "snowflake", "clickhouse", "databricks", "spark", "doris"}
@@ -225,6 +227,24 @@ class Lacking:
     keyword: str
 
 
+def sqlite_quoted_strings(expression: exp.Expression, columns: set[str]) -> str | None:
+    """SQLite reads a double-quoted name that matches no column as a string (`WHERE country = "SVK"`);
+    other engines do not. Given the schema's column names (lower case), such names become strings."""
+    from sqlglot import exp
+
+    aliases = {a.alias.lower() for a in expression.find_all(exp.Alias)}
+    changed = False
+    for column in list(expression.find_all(exp.Column)):
+        identifier = column.this
+        if column.table or not isinstance(identifier, exp.Identifier) or not identifier.quoted:
+            continue
+        if identifier.name.lower() in columns or identifier.name.lower() in aliases:
+            continue
+        column.replace(exp.Literal.string(identifier.name))
+        changed = True
+    return 'double-quoted strings (SQLite reads "text" as a string when no column has that name) written as strings' if changed else None
+
+
 def lacking(expression: exp.Expression, write: str) -> list[Lacking]:
     """Constructs with no equivalent in `write` that sqlglot copies anyway and the target's parser may
     even accept with another meaning (PostgreSQL reads `a ASOF JOIN b` as `a AS asof JOIN b`)."""
@@ -244,6 +264,38 @@ def lacking(expression: exp.Expression, write: str) -> list[Lacking]:
             )
         )
     return found
+
+
+def sqlite_functions(expression: exp.Expression, write: str) -> str | None:
+    """LEFT, RIGHT, EXTRACT and CONCAT, which SQLite lacks, as SUBSTR, STRFTIME and `||`."""
+    from sqlglot import exp
+
+    if write != "sqlite":
+        return None
+    changed = False
+    for node in list(expression.find_all(exp.Left, exp.Right, exp.Extract, exp.Concat)):
+        replacement: exp.Expression
+        if isinstance(node, exp.Left):
+            replacement = exp.Substring(this=node.this.copy(), start=exp.Literal.number(1), length=node.expression.copy())
+        elif isinstance(node, exp.Right):
+            replacement = exp.Substring(this=node.this.copy(), start=exp.Neg(this=node.expression.copy()))
+        elif isinstance(node, exp.Extract):
+            field = SQLITE_EXTRACT.get(node.name.upper())
+            if field is None:
+                continue
+            strftime = exp.Anonymous(this="STRFTIME", expressions=[exp.Literal.string(field), node.expression.copy()])
+            replacement = exp.cast(strftime, exp.DataType.build("INT"))
+        else:  # CONCAT skips NULLs where || would return NULL
+            parts = [
+                e.copy() if isinstance(e, exp.Literal) else exp.Coalesce(this=e.copy(), expressions=[exp.Literal.string("")])
+                for e in node.expressions
+            ]
+            replacement = parts[0]
+            for part in parts[1:]:
+                replacement = exp.DPipe(this=replacement, expression=part)
+        node.replace(replacement)
+        changed = True
+    return "LEFT, RIGHT, EXTRACT and CONCAT written with SQLite's SUBSTR, STRFTIME and ||" if changed else None
 
 
 def _interval_parts(interval: exp.Interval) -> tuple[float | None, str | None]:
@@ -277,6 +329,7 @@ REWRITES: list[Callable[[exp.Expression, str], str | None]] = [
     lower_ilike,
     date_arithmetic,
     sqlite_date_trunc,
+    sqlite_functions,
 ]
 
 __all__ = ["GROUP_BY_ALL", "Lacking", "lacking", "rewrite_for"]

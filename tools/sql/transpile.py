@@ -69,6 +69,7 @@ class Transpiler:
         from tools.sql.validate import SqlValidator
 
         self.read, self.write = resolve_dialect(read), resolve_dialect(write)
+        self._columns = {c.name.lower() for t in catalog.tables for c in t.columns} if catalog is not None else None
         self._validator = SqlValidator(catalog, self.write) if catalog is not None and self.write in ENGINE_CHECKED else None
 
     def transpile(self, sql: str) -> TranspileResult:
@@ -76,7 +77,7 @@ class Transpiler:
         from sqlglot import ErrorLevel
         from sqlglot.dialects.dialect import Dialect
 
-        from tools.sql.rewrites import lacking, rewrite_for
+        from tools.sql.rewrites import lacking, rewrite_for, sqlite_quoted_strings
 
         read, write = self.read, self.write
         statements = statement_spans(sql, read)
@@ -95,7 +96,11 @@ class Transpiler:
                     at = statement.text.upper().find(construct.keyword)
                     where = position(sql, statement.offset + max(at, 0))
                     warnings.append(TranspileWarning("warning", codes.UNSUPPORTED_CONSTRUCT, construct.message, *where))
-                rewrites += [note for note in rewrite_for(expression, write) if note not in rewrites]
+                notes = rewrite_for(expression, write)
+                if read == "sqlite" and self._columns is not None:
+                    quoted = sqlite_quoted_strings(expression, self._columns)
+                    notes += [quoted] if quoted else []
+                rewrites += [note for note in notes if note not in rewrites]
             generator = Dialect.get_or_raise(write).generator(unsupported_level=ErrorLevel.IGNORE, pretty=False)
             outputs.append(generator.generate(expression))
             for message in [*logged, *generator.unsupported_messages]:
