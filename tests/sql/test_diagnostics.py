@@ -92,12 +92,16 @@ def test_sandbox_creates_only_the_tables_a_statement_names(dialect: str) -> None
     from tools.catalog.ddl import read_ddl
     from tools.catalog.model import Source
 
-    ddl = "CREATE TABLE ops.maintenance (id INT, machine TEXT); CREATE TABLE machines (id INT); CREATE TABLE idle (x INT)"
+    ddl = (
+        "CREATE TABLE ops.maintenance (id INT, machine TEXT); CREATE TABLE machines (id INT); "
+        'CREATE TABLE idle (x INT); CREATE TABLE "Sales Per Day" ("Day" DATE)'
+    )
     v = SqlValidator(read_ddl(ddl, "duckdb", Source("ddl", "t.sql", "t.sql")), dialect)
     sql = "SELECT m.machine FROM ops.maintenance m JOIN machines s ON s.id = m.id"
     assert v.validate(sql).valid
     v.validate("SELECT m.id FROM ops.maintenance m JOIN machines s ON s.id = m.idd")  # fails: binds in DuckDB
+    assert v.validate('SELECT "Day" FROM "Sales Per Day"').valid
     created = {row[0] for row in v._sandbox.conn.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    assert created == {"maintenance", "machines"}
+    assert {name.replace("^", "").lower() for name in created} == {"maintenance", "machines", "sales per day"}
     [missing] = v.validate("SELECT * FROM machine").diagnostics
     assert (missing.code, missing.suggestion) == ("DEA-SQL-UNKNOWN-TABLE", "did you mean machines?")

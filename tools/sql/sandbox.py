@@ -114,7 +114,7 @@ class DuckSandbox:
         """Create the catalog table a DuckDB "does not exist" error names; False when it names none."""
         import re
 
-        missing = re.search(r'Table with name "?(?:[^".]+\.)?([^"\s]+?)"? does not exist', error)
+        missing = re.search(r"Table with name (.+?) does not exist!", error.partition("\n")[0])
         tables = self._pending.pop(missing.group(1).lower(), None) if missing else None
         if not tables:
             return False
