@@ -132,3 +132,9 @@ def test_ask_that_can_only_show_invalid_sql_exits_1(ops_pg: str, run_cli) -> Non
     result = run_cli("ask", "what is the total maintenance cost?", "--data", ops_pg, "--json")
     assert result.code == 1 and "DEA-ASK-SQL-INVALID" in result.err
     assert json.loads(result.out)["failed_sql"], "the SQL shown failed validation and is listed as such"
+
+
+def test_tables_in_public_are_found_bare_or_qualified_as_postgres_finds_them(ops_pg: str) -> None:
+    validator = SqlValidator(load_catalog([ops_pg]), "postgres")
+    assert validator.validate("SELECT n.body FROM public.notes n JOIN notes m ON m.id = n.id").valid
+    assert not validator.validate("SELECT body FROM main.notes").valid

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     import duckdb
     from sqlglot import exp
 
+# Where a dialect keeps tables named without a schema (PostgreSQL: `notes` is `public.notes`).
+DEFAULT_SCHEMA = {"postgres": "public"}
 # Which dialect a source's column types are written in.
 TYPE_DIALECT = {"duckdb": "duckdb", "files": "duckdb", "sqlite": "sqlite", "postgres": "postgres"}
 
@@ -84,7 +86,8 @@ class DuckSandbox:
     def __init__(self, catalog: Catalog, dialect: str, *, rename: Callable[[str], str] | None = None) -> None:
         self._name = rename or (lambda n: n)
         self._dialect = dialect
-        self._schemas = sorted({t.schema for t in catalog.tables if t.schema})
+        self._default = DEFAULT_SCHEMA.get(dialect)
+        self._schemas = sorted({t.schema or self._default for t in catalog.tables} - {None})
         self._conn: duckdb.DuckDBPyConnection | None = None
         # Pending tables by bare (renamed, lower-case) name: what DuckDB says is missing.
         self._pending: dict[str, list[Table]] = {}
@@ -104,6 +107,8 @@ class DuckSandbox:
             conn = duckdb.connect(":memory:")
             for schema in self._schemas:
                 conn.execute(exp_sql(_create_schema(self._name(schema))))
+            if self._default:
+                conn.execute(f"SET search_path = '{self._default}'")  # a constant of DEFAULT_SCHEMA
             for setting in ("enable_external_access", "autoinstall_known_extensions", "autoload_known_extensions"):
                 conn.execute(f"SET {setting} = false")
             conn.execute("SET lock_configuration = true")
@@ -142,9 +147,10 @@ class DuckSandbox:
             )
             for c in _unique_columns(table, self._name)
         ] or [exp.ColumnDef(this=exp.to_identifier("?column?", quoted=True), kind=_data_type("VARCHAR"))]
+        schema = table.schema or self._default
         target = exp.Table(
             this=exp.to_identifier(self._name(table.name), quoted=True),
-            db=exp.to_identifier(self._name(table.schema), quoted=True) if table.schema else None,
+            db=exp.to_identifier(self._name(schema), quoted=True) if schema else None,
         )
         return exp.Create(this=exp.Schema(this=target, expressions=columns), kind="TABLE")
 
