@@ -107,7 +107,9 @@ def validate(file: str, schemas: tuple[str, ...], dialect: str, fmt: str, batch:
             click.echo(json.dumps(result, default=str))
         sys.exit(FAILURE if failed else 0)
     sql, name = read_sql(file)
-    validator = SqlValidator(load_catalog(list(schemas), dialect), dialect)
+    catalog = load_catalog(list(schemas), dialect)
+    _notes(catalog)
+    validator = SqlValidator(catalog, dialect)
     report = validator.validate(sql, single_statement=single)
     if fmt == "json":
         click.echo(json.dumps({"dialect": dialect, **report.to_dict()}, indent=2))
@@ -116,6 +118,12 @@ def validate(file: str, schemas: tuple[str, ...], dialect: str, fmt: str, batch:
             click.echo(render_diagnostic(diagnostic, sql, name))
         click.echo(_summary(report))
     sys.exit(0 if report.valid else FAILURE)
+
+
+def _notes(catalog: Any) -> None:
+    """What reading the sources decided (tables qualified by source), on stderr so output stays clean."""
+    for note in catalog.notes:
+        click.echo(f"note: {note}", err=True)
 
 
 def _batch_line(validator: Any, line: str, number: int, single: bool) -> dict[str, Any]:
@@ -200,6 +208,7 @@ def run(file: str, sources: tuple[str, ...], limit: int, timeout_s: float, fmt: 
 
     sql, _ = read_sql(file)
     catalog = load_catalog(list(sources), "duckdb")
+    _notes(catalog)
     result = run_query(sql, catalog, limit=limit, timeout_s=timeout_s)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), default=str, indent=2))

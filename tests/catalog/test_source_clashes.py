@@ -62,6 +62,7 @@ def test_run_joins_tables_of_clashing_sources_by_source(two_sources, run_cli) ->
     result = run_cli("run", "--source", str(folder), "--source", str(shop), "--format", "csv", input=sql)
     assert result.code == 0, result.err
     assert result.out.splitlines() == ["id,total,amount", "1,5,2", "2,6,4"]
+    assert result.err.startswith("note: table names clash between sources (orders)")
 
 
 def test_an_unqualified_clashing_name_is_an_unknown_table_with_a_qualified_hint(two_sources) -> None:
