@@ -104,7 +104,7 @@ class DuckSandbox:
         if self._conn is None:
             import duckdb
 
-            conn = duckdb.connect(":memory:")
+            conn = duckdb.connect(":memory:", config={"threads": 1})  # empty tables: no scan to parallelise
             for schema in self._schemas:
                 conn.execute(exp_sql(_create_schema(self._name(schema))))
             if self._default:
