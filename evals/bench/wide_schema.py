@@ -81,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
 
         query = Path(tmp) / "q.sql"
         query.write_text(QUERY)
-        timed("deassist validate (whole process)", process_seconds([deassist, "validate", str(query), "--schema", str(path)]), 1)
+        validate = [deassist, "validate", str(query), "--schema", str(path)]
+        timed("deassist validate (whole process)", process_seconds(validate), 1)
         ask = [deassist, "ask", "how many rows are in t5?", "--data", str(path)]
         timed("deassist ask (whole process, offline)", process_seconds(ask), 2)
     return 0

@@ -102,7 +102,8 @@ def test_ddl_from_inspect_rebuilds_the_same_catalog_in_duckdb(ops_pg: str, tmp_p
 
 def test_validate_knows_tables_by_schema_and_quoted_names_by_case(ops_pg: str) -> None:
     validator = SqlValidator(load_catalog([ops_pg]), "postgres")
-    assert validator.validate('SELECT m."Registered", x.cost FROM ops.machines m JOIN ops.maintenance x ON x.machine_id = m.id').valid
+    sql = 'SELECT m."Registered", x.cost FROM ops.machines m JOIN ops.maintenance x ON x.machine_id = m.id'
+    assert validator.validate(sql).valid
     [bare] = validator.validate("SELECT cost FROM maintenance").diagnostics
     assert (bare.code, bare.suggestion) == ("DEA-SQL-UNKNOWN-TABLE", "did you mean ops.maintenance?")
     [folded] = validator.validate("SELECT Registered FROM ops.machines").diagnostics

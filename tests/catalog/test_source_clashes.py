@@ -69,7 +69,8 @@ def test_an_unqualified_clashing_name_is_an_unknown_table_with_a_qualified_hint(
     folder, shop = two_sources
     validator = SqlValidator(load_catalog([str(folder), str(shop)]), "duckdb")
     [found] = validator.validate("SELECT * FROM orders").diagnostics
-    assert found.code == "DEA-SQL-UNKNOWN-TABLE" and found.suggestion in {"did you mean data.orders?", "did you mean shop.orders?"}
+    assert found.code == "DEA-SQL-UNKNOWN-TABLE"
+    assert found.suggestion in {"did you mean data.orders?", "did you mean shop.orders?"}
 
 
 def test_run_reads_a_hive_partitioned_folder(hive: Path, run_cli) -> None:

@@ -28,7 +28,9 @@ SQLITE_TRUNC = {
 }
 SQLITE_TRUNC_FORMAT = {"HOUR": "%Y-%m-%d %H:00:00", "MINUTE": "%Y-%m-%d %H:%M:00", "SECOND": "%Y-%m-%d %H:%M:%S"}
 # EXTRACT(unit FROM x) in SQLite: the STRFTIME field, read as an integer.
-SQLITE_EXTRACT = {"YEAR": "%Y", "MONTH": "%m", "DAY": "%d", "HOUR": "%H", "MINUTE": "%M", "SECOND": "%S", "DOW": "%w", "DOY": "%j"}
+SQLITE_EXTRACT = {
+    "YEAR": "%Y", "MONTH": "%m", "DAY": "%d", "HOUR": "%H", "MINUTE": "%M", "SECOND": "%S", "DOW": "%w", "DOY": "%j"
+}
 INTERVAL_UNITS = {"YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND", "WEEK", "QUARTER"}
 # Dialects whose HAVING may name a select-list alias.
 HAVING_ALIAS = {"duckdb", "sqlite", "mysql", "bigquery", "snowflake", "clickhouse", "databricks", "spark", "doris"}
@@ -242,7 +244,7 @@ def sqlite_quoted_strings(expression: exp.Expression, columns: set[str]) -> str 
             continue
         column.replace(exp.Literal.string(identifier.name))
         changed = True
-    return 'double-quoted strings (SQLite reads "text" as a string when no column has that name) written as strings' if changed else None
+    return 'double-quoted strings (SQLite reads "text" naming no column as a string) written as strings' if changed else None
 
 
 def lacking(expression: exp.Expression, write: str) -> list[Lacking]:

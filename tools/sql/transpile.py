@@ -17,7 +17,7 @@ from tools.errors import FAILURE, DeassistError
 from tools.sql import diagnostics as codes
 from tools.sql.diagnostics import Diagnostic, position
 from tools.sql.dialects import SqlglotWarnings, resolve_dialect, syntax_problem
-from tools.sql.statements import statement_spans
+from tools.sql.statements import Statement, statement_spans
 
 if TYPE_CHECKING:
     from sqlglot import exp
@@ -70,17 +70,12 @@ class Transpiler:
 
         self.read, self.write = resolve_dialect(read), resolve_dialect(write)
         self._columns = {c.name.lower() for t in catalog.tables for c in t.columns} if catalog is not None else None
-        self._validator = SqlValidator(catalog, self.write) if catalog is not None and self.write in ENGINE_CHECKED else None
+        checked = catalog is not None and self.write in ENGINE_CHECKED
+        self._validator = SqlValidator(catalog, self.write) if checked and catalog is not None else None
 
     def transpile(self, sql: str) -> TranspileResult:
         """`sql` in the target dialect, checked there. A statement that does not parse is an error (exit 1)."""
-        from sqlglot import ErrorLevel
-        from sqlglot.dialects.dialect import Dialect
-
-        from tools.sql.rewrites import lacking, rewrite_for, sqlite_quoted_strings
-
-        read, write = self.read, self.write
-        statements = statement_spans(sql, read)
+        statements = statement_spans(sql, self.read)
         if not statements:
             raise DeassistError("DEA-SQL-EMPTY", "no SQL statement to transpile (the input is empty or only comments)")
         outputs: list[str] = []
@@ -88,47 +83,65 @@ class Transpiler:
         rewrites: list[str] = []
         trees: list[exp.Expression] = []
         for statement in statements:
-            expression, logged = _parse(sql, statement.text, statement.offset, read)
-            trees.append(expression.copy())
-            line, column = position(sql, statement.offset)
-            if read != write:
-                for construct in lacking(expression, write):
-                    at = statement.text.upper().find(construct.keyword)
-                    where = position(sql, statement.offset + max(at, 0))
-                    warnings.append(TranspileWarning("warning", codes.UNSUPPORTED_CONSTRUCT, construct.message, *where))
-                notes = rewrite_for(expression, write)
-                if read == "sqlite" and self._columns is not None:
-                    quoted = sqlite_quoted_strings(expression, self._columns)
-                    notes += [quoted] if quoted else []
-                rewrites += [note for note in notes if note not in rewrites]
-            generator = Dialect.get_or_raise(write).generator(unsupported_level=ErrorLevel.IGNORE, pretty=False)
-            outputs.append(generator.generate(expression))
-            for message in [*logged, *generator.unsupported_messages]:
-                warnings.append(
-                    TranspileWarning(
-                        "warning",
-                        codes.UNSUPPORTED_CONSTRUCT,
-                        f"not carried into {write} faithfully: {message.strip()}",
-                        line,
-                        column,
-                    )
-                )
-            if read != write and write not in ENGINE_CHECKED:
-                warnings += _unknown_functions(sql, statement.text, statement.offset, expression, read, write)
+            tree, output, found, notes = self._translate(sql, statement)
+            trees.append(tree)
+            outputs.append(output)
+            warnings += found
+            rewrites += [note for note in notes if note not in rewrites]
         output = ";\n".join(outputs) + (";" if len(outputs) > 1 else "")
-        if write not in ENGINE_CHECKED:
-            found, checked = _round_trip(output, write), f"parsed back as {write} (no {write} engine here to run it)"
-        elif self._validator is not None:
-            found, checked = _engine_check(output, self._validator, stand_in=False)
-        else:
-            from tools.sql.validate import SqlValidator
-
-            validator = SqlValidator(_stand_in_catalog(trees), write)
-            try:
-                found, checked = _engine_check(output, validator, stand_in=True)
-            finally:
-                validator.close()
+        found, checked = self._check(output, trees)
         return TranspileResult(output, [*warnings, *found], rewrites, checked)
+
+    def _translate(
+        self, sql: str, statement: Statement
+    ) -> tuple[exp.Expression, str, list[TranspileWarning], list[str]]:
+        """One statement: (its parse as read, its translation, warnings placed in `sql`, rewrites made)."""
+        from sqlglot import ErrorLevel
+        from sqlglot.dialects.dialect import Dialect
+
+        from tools.sql.rewrites import lacking, rewrite_for, sqlite_quoted_strings
+
+        read, write = self.read, self.write
+        expression, logged = _parse(sql, statement.text, statement.offset, read)
+        tree = expression.copy()
+        line, column = position(sql, statement.offset)
+        warnings: list[TranspileWarning] = []
+        notes: list[str] = []
+        if read != write:
+            for construct in lacking(expression, write):
+                at = statement.text.upper().find(construct.keyword)
+                where = position(sql, statement.offset + max(at, 0))
+                warnings.append(TranspileWarning("warning", codes.UNSUPPORTED_CONSTRUCT, construct.message, *where))
+            notes = rewrite_for(expression, write)
+            if read == "sqlite" and self._columns is not None:
+                quoted = sqlite_quoted_strings(expression, self._columns)
+                notes += [quoted] if quoted else []
+        generator = Dialect.get_or_raise(write).generator(unsupported_level=ErrorLevel.IGNORE, pretty=False)
+        output = generator.generate(expression)
+        warnings += [
+            TranspileWarning(
+                "warning", codes.UNSUPPORTED_CONSTRUCT, f"not carried into {write} faithfully: {m.strip()}", line, column
+            )
+            for m in [*logged, *generator.unsupported_messages]
+        ]
+        if read != write and write not in ENGINE_CHECKED:
+            warnings += _unknown_functions(sql, statement.text, statement.offset, expression, read, write)
+        return tree, output, warnings, notes
+
+    def _check(self, output: str, trees: list[exp.Expression]) -> tuple[list[TranspileWarning], str]:
+        """The target's verdict on the whole output, and what it was checked against."""
+        write = self.write
+        if write not in ENGINE_CHECKED:
+            return _round_trip(output, write), f"parsed back as {write} (no {write} engine here to run it)"
+        if self._validator is not None:
+            return _engine_check(output, self._validator, stand_in=False)
+        from tools.sql.validate import SqlValidator
+
+        validator = SqlValidator(_stand_in_catalog(trees), write)
+        try:
+            return _engine_check(output, validator, stand_in=True)
+        finally:
+            validator.close()
 
     def close(self) -> None:
         if self._validator is not None:
@@ -241,9 +254,8 @@ def _stand_in_catalog(trees: list[exp.Expression]) -> Catalog:
             if not table.name or (not table.db and table.name.lower() in ctes):
                 continue
             key = (table.db, table.name)
-            tables.setdefault(
-                key, Table(table.name, source, [Column(c, "") for c in columns] or [Column("?column?", "")], schema=table.db or None)
-            )
+            stand_in = [Column(c, "") for c in columns] or [Column("?column?", "")]
+            tables.setdefault(key, Table(table.name, source, stand_in, schema=table.db or None))
     return Catalog(list(tables.values()))
 
 
