@@ -169,6 +169,7 @@ class Session:
             validated_sql=list(state.get("validated_sql") or []),
             commit_message=state.get("commit_message"),
             failed_sql=list(state.get("failed_sql") or []),
+            **_verdict_fields(state.get("verdict")),
         )
 
     def _decide(
@@ -230,3 +231,10 @@ def _errors_as_events(stream: Iterator[events.Event]) -> Iterator[events.Event]:
 
 
 __all__ = ["Session", "SessionConfig", "data_home"]
+
+
+def _verdict_fields(data: dict[str, Any] | None) -> dict[str, Any]:
+    from assistant.reading import Verdict
+
+    verdict = Verdict.from_dict(data)
+    return {"outcome": verdict.outcome, "declined_reason": verdict.declined_reason, "reading": verdict.reading}

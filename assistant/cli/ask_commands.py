@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from tools.errors import FAILURE, USAGE, DeassistError
+from tools.errors import DECLINED, FAILURE, USAGE, DeassistError
 
 # --- deassist ask ----------------------------------------------------------------------------------
 
@@ -30,7 +30,11 @@ def ask(
     auto_approve: bool,
     as_json: bool,
 ) -> None:
-    """Ask the agents a one-shot question (progress on stderr, the answer on stdout)."""
+    """Ask the agents a one-shot question (progress on stderr, the answer on stdout).
+
+    Exits 0 when answered, 3 when the answer declines (it says what it could not answer), 1 when SQL
+    in the answer failed validation, 2 for bad usage.
+    """
     import sys
 
     from assistant.cli.ask_render import AskRenderer
@@ -52,6 +56,8 @@ def ask(
         raise DeassistError(
             "DEA-ASK-SQL-INVALID", "SQL in the answer did not pass validation after 3 repairs", exit_code=FAILURE
         )
+    if renderer.declined:
+        raise SystemExit(DECLINED)
 
 
 # --- deassist agents -------------------------------------------------------------------------------

@@ -64,14 +64,6 @@ def test_questions_about_the_schema_are_answered_from_inspect(
     assert shown in answer.text and (hidden is None or hidden not in answer.text)
 
 
-def test_a_limit_written_in_words_reads_like_digits() -> None:
-    from assistant.planner.nlsql import _limit
-
-    assert _limit("Which are the top seven stations by rainfall?") == 7
-    assert _limit("Give me the first twelve readings") == 12
-    assert _limit("Is one region warmer than the top stations?") == 10  # no number after top: the default
-
-
 def test_top_n_in_words_limits_the_answer(ask, stations: Path) -> None:
     answer = final(ask("What are the top two regions by number of stations?", [stations], auto_approve=True))
     assert answer.validated_sql and "LIMIT 2" in answer.validated_sql[-1]

@@ -24,4 +24,8 @@ def test_the_full_offline_suite_runs_and_reports_its_pass_rate(run_cli, tmp_path
     report = json.loads((tmp_path / "offline.json").read_text())
     assert report["total"] == len(load_cases()) and report["model"] == "offline"
     assert all(case["checks"] for case in report["cases"])
-    print(f"offline pass rate: {report['score']:.1%} ({report['passed']}/{report['total']})")
+    assert report["correct"] + report["wrong"] + report["declined"] == report["total"]
+    print(
+        f"offline: {report['correct']} correct, {report['wrong']} wrong, {report['declined']} declined"
+        f" of {report['total']} (pass rate {report['score']:.1%})"
+    )

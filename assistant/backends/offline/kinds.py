@@ -1,17 +1,19 @@
-"""The planner's decisions: what the request asks, the next tool call, and the answer from the results.
+"""The kinds of request the offline planner handles, and the next step for the one a request is.
 
-Each call to `next_action` looks at the conversation so far (the brief and the tool results) and
-returns either a tool call or the final text, so the graph drives it exactly as it drives a model.
+Each call to `next_action` looks at the conversation so far (the typed brief and the tool results)
+and returns either a tool call or the final text, so the graph drives it exactly as it drives a model.
 """
 
 from __future__ import annotations
 
 import re
 
+from assistant.backends.offline import question
 from assistant.planner import commit, design, draft, memory, safety, sources, sql_requests, write
 from assistant.planner.actions import Action, Reply
 from assistant.planner.conversation import Conversation
 from assistant.planner.sql_requests import given_sql, target_dialect
+from assistant.reading import DECLINED, Verdict
 
 
 def classify(conv: Conversation) -> str:
@@ -84,7 +86,7 @@ def next_action(conv: Conversation, system: str) -> Action:
         "explain": sql_requests.explain,
         "inspect": sources.inspect,
         "profile": sources.profile,
-        "question": sources.question,
+        "question": question.question,
         "commit": commit.commit,
         "design": design.design,
         "draft": draft.draft,
@@ -107,5 +109,6 @@ def other(conv: Conversation, system: str) -> Action:
         " sources (`--data`); validate, repair, transpile and explain SQL you give it; answer simple analytic"
         " questions over a known schema (counts, sums, averages, top-N, grouping, filters on values in the data);"
         " draft an attributed commit message; and sketch a design grounded in your sources.\n\n"
-        "To have Claude answer, set ANTHROPIC_API_KEY or pass `--model anthropic:sonnet`.\n\n" + write.label(lang)
+        "To have Claude answer, set ANTHROPIC_API_KEY or pass `--model anthropic:sonnet`.\n\n" + write.label(lang),
+        Verdict(DECLINED, "the offline planner has no model for this kind of request"),
     )
