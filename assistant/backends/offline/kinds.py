@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from assistant.backends.offline import question
+from assistant.backends.offline.lexicon import lexicon
 from assistant.planner import commit, design, draft, memory, safety, sources, sql_requests, write
 from assistant.planner.actions import Action, Reply
 from assistant.planner.conversation import Conversation
@@ -49,7 +50,7 @@ def classify(conv: Conversation) -> str:
         r"feature store|cdc|stream\w*|ingest\w*|mask\w*|warehouse|lakehouse|orchestrat\w*|schema for)\b|設計|管線|파이프라인|설계",
         text,
     )
-    if sources.has_sources(conv) and _analytic(text) and not designing:
+    if sources.has_sources(conv) and question.asks_question(text, conv.language) and not designing:
         return "question"
     if designing:
         return "design"
@@ -63,16 +64,6 @@ def _about_schema(text: str) -> bool:
             r"\bcolumns? (of|in)\b|\b(their|its|column|data) types?\b|\bwhat type\b|\b(primary|foreign) keys?\b"
             r"|\bhow (are|is) .{0,40}\b(related|linked|connected)\b|\bwhich column (links|joins|connects)\b"
             r"|\brows does each\b|\brow counts?\b",
-            text,
-        )
-    )
-
-
-def _analytic(text: str) -> bool:
-    return bool(
-        re.search(
-            r"\b(how many|how much|count|number of|total|sum|average|avg|mean|top \d*|most|least|highest|lowest|which|who|"
-            r"per|by|list|show|how often|what values|distribution|frequency)\b",
             text,
         )
     )
@@ -104,11 +95,6 @@ def _refuse(conv: Conversation, system: str) -> Action:
 def other(conv: Conversation, system: str) -> Action:
     lang = conv.language
     return Reply(
-        f"{write.heading(lang, 'cannot')}\n\n"
-        "The offline planner has no model, so it cannot answer this request. Offline it can: inspect and profile"
-        " sources (`--data`); validate, repair, transpile and explain SQL you give it; answer simple analytic"
-        " questions over a known schema (counts, sums, averages, top-N, grouping, filters on values in the data);"
-        " draft an attributed commit message; and sketch a design grounded in your sources.\n\n"
-        "To have Claude answer, set ANTHROPIC_API_KEY or pass `--model anthropic:sonnet`.\n\n" + write.label(lang),
+        f"{write.heading(lang, 'cannot')}\n\n{lexicon(lang).reading['cannot']}\n\n{write.label(lang)}",
         Verdict(DECLINED, "the offline planner has no model for this kind of request"),
     )

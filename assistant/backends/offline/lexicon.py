@@ -33,6 +33,7 @@ class Lexicon:
     language: str
     phrases: dict[tuple[str, ...], Phrase] = field(default_factory=dict)
     reading: dict[str, str] = field(default_factory=dict)  # sentence templates for the reading and the decline
+    postfix: set[str] = field(default_factory=set)  # kinds written after the word they apply to (Korean 국가별)
     longest: int = 1
 
     def add(self, text: str, phrase: Phrase) -> None:
@@ -78,6 +79,8 @@ def lexicon(language: str) -> Lexicon:
             found.add(text, Phrase("number", str(number)))
         for text, word in data.get("nouns", {}).items():
             found.add(text, Phrase("noun", word))
+        if name == found.language:
+            found.postfix = set(data.get("postfix", []))
         for key, template in data["reading"].items():
             found.reading.setdefault(key, template)
     return found

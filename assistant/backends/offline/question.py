@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.backends.offline.lexicon import Lexicon, lexicon
+from assistant.backends.offline.lexicon import Lexicon, lexicon, units_of
 from assistant.backends.offline.schema import SchemaIndex
 from assistant.backends.offline.to_sql import measure_alias, reading_sql
 from assistant.backends.offline.understand import Decline, read
@@ -18,7 +18,21 @@ from assistant.planner.conversation import Conversation
 from assistant.planner.sql_requests import diagnostic_lines, validation_loop
 from assistant.reading import ANSWERED, DECLINED, Reading, Verdict
 
+OPERATOR_KINDS = {"aggregate", "group", "rank_desc", "rank_asc", "compare", "unsupported"}
+PERSONAL = ("name", "email", "phone", "address", "street")
 EXAMPLE = {"en": "How many {table} per {column}?", "zh-TW": "每個 {column} 有多少 {table}？", "ko": "{column}별 {table} 수는?"}
+
+
+def asks_question(text: str, language: str) -> bool:
+    """Whether the request uses an operator word of the lexicon (count, average, per, top, ...)."""
+    lex = lexicon(language)
+    units = units_of(text)
+    for size in range(1, lex.longest + 1):
+        for start in range(len(units) - size + 1):
+            phrase = lex.phrases.get(units[start : start + size])
+            if phrase is not None and phrase.kind in OPERATOR_KINDS:
+                return True
+    return False
 
 
 def understand(conv: Conversation) -> Reading | Decline:
@@ -93,7 +107,14 @@ def _example(conv: Conversation) -> str:
     """A question over the user's own schema that the planner can answer."""
     catalog = conv.brief.catalog
     for table in catalog.tables:
-        column = next((c.name for c in table.columns if not c.name.lower().endswith("id") and "char" in c.type.lower()), None)
+        column = next(
+            (
+                c.name
+                for c in table.columns
+                if not c.name.lower().endswith("id") and "char" in c.type.lower() and not any(p in c.name.lower() for p in PERSONAL)
+            ),
+            None,
+        )
         if column:
             return EXAMPLE.get(conv.language, EXAMPLE["en"]).format(table=table.name, column=column.replace("_", " "))
     return EXAMPLE.get(conv.language, EXAMPLE["en"]).format(table="orders", column="status")

@@ -21,6 +21,9 @@ RANK = {"aggregate": 0, "group": 0, "compare": 0, "rank_desc": 0, "rank_asc": 0,
         "month_of_year": 0, "product": 0, "schema": 1, "period": 2, "number": 2, "noun": 3, "joiner": 4, "filler": 5}
 
 
+ARTICLES = {"the", "a", "an", "("}
+
+
 @dataclass
 class Piece:
     kind: str  # a lexicon kind, "schema", "number", "year", "product" or "word" (unplaced)
@@ -127,12 +130,23 @@ class _State:
 
 
 def read(question: str, lex: Lexicon, schema: SchemaIndex) -> Reading | Decline:
-    found = _defined(_qualify(pieces(question, lex, schema), schema))
+    found = _prefix(_defined(_qualify(pieces(question, lex, schema), schema)), lex.postfix)
     state = _State(schema)
     _roles(found, state)
     if state.unplaced or state.unsupported:
         return Decline(list(dict.fromkeys(state.unplaced)), list(dict.fromkeys(state.unsupported)))
     return _resolve(state)
+
+
+def _prefix(found: list[Piece], postfix: set[str]) -> list[Piece]:
+    """Markers a language writes after their word (국가별: country-per) moved before it, as English writes them."""
+    out: list[Piece] = []
+    for piece in found:
+        if piece.kind in postfix and out and out[-1].kind == "schema":
+            out.insert(len(out) - 1, piece)
+        else:
+            out.append(piece)
+    return out
 
 
 def _defined(found: list[Piece]) -> list[Piece]:
@@ -169,15 +183,22 @@ def _qualify(found: list[Piece], schema: SchemaIndex) -> list[Piece]:
 
 def _roles(found: list[Piece], s: _State) -> None:
     pending: str | None = None  # an aggregate waiting for what it aggregates
+    pending_text = ""
     grouping = False
     for index, piece in enumerate(found):
         after = found[index + 1] if index + 1 < len(found) else None
         kind = piece.kind
         if kind == "aggregate":
+            before = found[index - 1] if index else None
+            if before is not None and before.kind == "aggregate" and pending in {"max", "min"}:
+                s.order = "desc" if pending == "max" else "asc"  # "the highest average fee" ranks the averages
             pending = "count_distinct" if pending == "count" and piece.value == "count_distinct" else piece.value
+            pending_text = piece.text
             grouping = False
         elif kind == "group":
             grouping = True
+        elif kind == "filler" and piece.text not in ARTICLES:
+            grouping = False  # "per city for completed trips", "每個城市的訂單": a filler ends the grouping
         elif kind in {"rank_desc", "rank_asc"}:
             s.order = "desc" if kind == "rank_desc" else "asc"
             if after is not None and after.kind == "number":
@@ -197,7 +218,11 @@ def _roles(found: list[Piece], s: _State) -> None:
                 s.having_table = nxt.refs[0][0]
                 nxt.kind = "used"
         elif kind == "period":
-            s.dims.append(([], piece.value))
+            last = s.dims[-1] if s.dims else None
+            if last and last[1] is None and last[0] and all(_temporal(r, s) for r in last[0]):
+                s.dims[-1] = (last[0], piece.value)  # "per scheduled at month": that date column, by month
+            else:
+                s.dims.append(([], piece.value))
         elif kind == "month_of_year":
             s.dims.append(([], "month_of_year"))
         elif kind == "year":
@@ -212,8 +237,15 @@ def _roles(found: list[Piece], s: _State) -> None:
             s.unplaced.append(piece.text)
         elif kind == "number":
             s.unplaced.append(piece.text)
-    if pending not in {None, "rank"}:
-        s.unplaced.append({"count": "how many", "count_distinct": "distinct"}.get(pending, pending))
+    dangling = [t for t in s.named if t not in _dim_tables(s)]
+    if pending not in {None, "rank"} and dangling and not s.measures:
+        s.measures.append((pending, [(dangling[-1], None, None)]))  # 訂單數量: the count written after its table
+    elif pending not in {None, "rank"}:
+        s.unplaced.append(pending_text)
+
+
+def _temporal(ref: Ref, s: _State) -> bool:
+    return ref[1] is not None and ref[1] in s.schema.temporal_columns(ref[0])
 
 
 def _schema_piece(piece: Piece, pending: str | None, grouping: bool, s: _State) -> tuple[str | None, bool]:
@@ -408,6 +440,9 @@ def _owner(refs: list[Ref], subject: str, s: _State) -> tuple[str, str] | Declin
 
 
 def _dimension(refs: list[Ref], grain: str | None, subject: str, s: _State) -> Dimension | Decline:
+    if grain is not None and refs:
+        owner = _owner(refs, subject, s)
+        return owner if isinstance(owner, Decline) else Dimension(owner[0], owner[1], grain)
     if grain is not None:
         column = _date_column(subject, s)
         return column if isinstance(column, Decline) else Dimension(subject, column, grain)
