@@ -85,12 +85,14 @@ class Verdict:
     outcome: Outcome = ANSWERED
     declined_reason: str | None = None
     reading: Reading | None = None
+    question: str | None = None  # the question as read, a follow-up folded into the one it refines
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "outcome": self.outcome,
             "declined_reason": self.declined_reason,
             "reading": self.reading.to_dict() if self.reading else None,
+            "question": self.question,
         }
 
     @classmethod
@@ -98,4 +100,9 @@ class Verdict:
         if not data:
             return cls()
         reading = data.get("reading")
-        return cls(data.get("outcome", ANSWERED), data.get("declined_reason"), Reading.from_dict(reading) if reading else None)
+        return cls(
+            data.get("outcome", ANSWERED),
+            data.get("declined_reason"),
+            Reading.from_dict(reading) if reading else None,
+            data.get("question"),
+        )

@@ -50,7 +50,7 @@ def classify(conv: Conversation) -> str:
         r"feature store|cdc|stream\w*|ingest\w*|mask\w*|warehouse|lakehouse|orchestrat\w*|schema for)\b|設計|管線|파이프라인|설계",
         text,
     )
-    if sources.has_sources(conv) and question.asks_question(text, conv.language) and not designing:
+    if sources.has_sources(conv) and (question.asks_question(text, conv.language) or question.follows_up(conv)) and not designing:
         return "question"
     if designing:
         return "design"

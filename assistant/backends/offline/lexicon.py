@@ -63,7 +63,7 @@ def lexicon(language: str) -> Lexicon:
         for operator, texts in data["aggregates"].items():
             for text in texts:
                 found.add(text, Phrase("aggregate", operator))
-        for kind in ("group", "rank_desc", "rank_asc", "month_of_year", "joiner", "product", "fillers"):
+        for kind in ("followup", "group", "rank_desc", "rank_asc", "month_of_year", "joiner", "product", "fillers"):
             for text in data.get(kind, []):
                 found.add(text, Phrase("filler" if kind == "fillers" else kind, kind))
         for op, texts in data["comparisons"].items():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.backends.offline.lexicon import Lexicon, lexicon, units_of
+from assistant.backends.offline.lexicon import Lexicon, Phrase, lexicon, units_of
 from assistant.backends.offline.schema import SchemaIndex
 from assistant.backends.offline.to_sql import measure_alias, reading_sql
 from assistant.backends.offline.understand import Decline, read
@@ -35,14 +35,35 @@ def asks_question(text: str, language: str) -> bool:
     return False
 
 
-def understand(conv: Conversation) -> Reading | Decline:
+def understand(conv: Conversation) -> tuple[str, Reading | Decline]:
+    """The question as read and its reading; a follow-up ("now only for 2025", "and by month") that reads
+    as nothing on its own is read together with the session's last answered question."""
     profiled = conv.last("profile")
     schema = SchemaIndex.of(conv.brief.catalog, profiled.output if profiled and not profiled.is_error else None)
-    return read(conv.request, lexicon(conv.language), schema)
+    lex = lexicon(conv.language)
+    found = read(conv.request, lex, schema)
+    earlier = next((t.verdict.question for t in reversed(conv.brief.history) if t.verdict.reading), None)
+    if earlier and (isinstance(found, Decline) or _refines(conv.request, lex)):
+        combined = f"{earlier} {conv.request}"
+        again = read(combined, lex, schema)
+        if not isinstance(again, Decline):
+            return combined, again
+    return conv.request, found
+
+
+def follows_up(conv: Conversation) -> bool:
+    """A request that starts like a follow-up, in a session whose last analytic answer it can refine."""
+    has_reading = any(t.verdict.reading for t in conv.brief.history)
+    return has_reading and _refines(conv.request, lexicon(conv.language))
+
+
+def _refines(text: str, lex: Lexicon) -> bool:
+    units = units_of(text)
+    return any(lex.phrases.get(units[: size]) == Phrase("followup", "followup") for size in range(1, 4))
 
 
 def question(conv: Conversation, system: str) -> Action:
-    found = understand(conv)
+    asked, found = understand(conv)
     if isinstance(found, Decline) and conv.last("profile") is None and "profile" in conv.tools:
         return Call("profile", {"tables": conv.brief.tables})
     if isinstance(found, Decline):
@@ -67,7 +88,7 @@ def question(conv: Conversation, system: str) -> Action:
                 write.label(lang),
             ]
         )
-        return Reply(text, Verdict(DECLINED, "the SQL for this reading did not pass validation", found))
+        return Reply(text, Verdict(DECLINED, "the SQL for this reading did not pass validation", found, asked))
     ran = conv.last("run_sql")
     if ran is None and "run_sql" in conv.tools:
         return Call("run_sql", {"sql": sql, "limit": 50})
@@ -82,7 +103,7 @@ def question(conv: Conversation, system: str) -> Action:
         reason = ran.output if ran is not None else "run_sql is not among this agent's tools"
         parts.append(f"The query was validated but not run ({reason}). Run it with `--yes` to see the result.")
     parts += [write.heading(lang, "sql"), write.fence(sql), write.label(lang)]
-    return Reply("\n\n".join(parts), Verdict(ANSWERED, None, found))
+    return Reply("\n\n".join(parts), Verdict(ANSWERED, None, found, asked))
 
 
 def decline(conv: Conversation, why: Decline) -> Reply:
