@@ -64,10 +64,11 @@ class CaseResult:
 
     @property
     def result(self) -> str:
-        """correct, wrong (answered but failed grading) or declined (said what it could not answer)."""
-        if self.outcome == DECLINED:
-            return "declined"
-        return "correct" if self.passed else "wrong"
+        """correct (passed grading, a refusal the case expects included), wrong (answered but failed grading)
+        or declined (failed grading by saying what it could not answer, rather than answering wrongly)."""
+        if self.passed:
+            return "correct"
+        return "declined" if self.outcome == DECLINED else "wrong"
 
     @property
     def why(self) -> str:

@@ -19,7 +19,7 @@ from assistant.toolbox.catalog import singular
 
 HERE = Path(__file__).parent / "lexicon"
 LANGUAGES = ("en", "zh-TW", "ko")
-UNIT = re.compile(r"'[^']+'|\"[^\"]+\"|[a-z0-9_]+(?:[.'\-][a-z0-9_]+)*|[^\sa-z0-9]", re.IGNORECASE)
+UNIT = re.compile(r"'[^']+'|\"[^\"]+\"|\d+\.\d+|[a-z0-9_]+(?:['\-][a-z0-9_]+)*|[^\sa-z0-9]", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,8 @@ def lexicon(language: str) -> Lexicon:
                 found.add(text, Phrase("unsupported", operator))
         for text, number in data.get("numbers", {}).items():
             found.add(text, Phrase("number", str(number)))
+        for text, columns in data.get("synonyms", {}).items():
+            found.add(text, Phrase("synonym", "|".join(columns)))
         for text, word in data.get("nouns", {}).items():
             found.add(text, Phrase("noun", word))
         if name == found.language:

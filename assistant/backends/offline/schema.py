@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from assistant.backends.offline.lexicon import units_of
@@ -89,6 +90,15 @@ class SchemaIndex:
                     seen.add(edge.parent)
                     queue.append((edge.parent, [*taken, edge]))
         return None
+
+    def source_names(self) -> set[tuple[str, ...]]:
+        """The names of the sources themselves ("the shop data" names the shop folder): filler, not schema."""
+        names = set()
+        for table in self.catalog.tables:
+            path = Path(table.source.display.rstrip("/"))
+            names |= {units_of(path.stem), units_of(path.parent.name)} if path.suffix else {units_of(path.stem)}
+        table_names = {units_of(t.name) for t in self.catalog.tables}
+        return {n for n in names if n and n not in table_names}
 
     def names(self) -> dict[tuple[str, ...], list[tuple[str, str | None, str | None]]]:
         """Unit runs -> the (table, column, value) they can name: tables, columns, and values seen in the data."""

@@ -42,6 +42,7 @@ class Decline:
 def pieces(question: str, lex: Lexicon, schema: SchemaIndex) -> list[Piece]:
     units = units_of(question)
     names = schema.names()
+    sources = schema.source_names()
     longest = max([lex.longest, *(len(k) for k in names)])
     out: list[Piece] = []
     i = 0
@@ -55,7 +56,11 @@ def pieces(question: str, lex: Lexicon, schema: SchemaIndex) -> list[Piece]:
                 found.append(Piece("schema", text, refs=list(names[key])))
             phrase = lex.phrases.get(key)
             if phrase is not None:
-                if phrase.kind == "noun":
+                if phrase.kind == "synonym":
+                    refs = _synonym(phrase.value, names)
+                    if refs:
+                        found.append(Piece("schema", text, refs=refs))
+                elif phrase.kind == "noun":
                     english = units_of(phrase.value)
                     if english in names:
                         found.append(Piece("schema", text, refs=list(names[english])))
@@ -63,6 +68,8 @@ def pieces(question: str, lex: Lexicon, schema: SchemaIndex) -> list[Piece]:
                     found.append(Piece(phrase.kind, text, phrase.value))
             if length == 1:
                 found.extend(_literal(key[0], names))
+            if key in sources:
+                found.append(Piece("filler", text))
             for piece in found:
                 rank = RANK.get(piece.kind, 1)
                 if best is None or (length, -rank) > (best[0], -best[1]):
@@ -76,6 +83,15 @@ def pieces(question: str, lex: Lexicon, schema: SchemaIndex) -> list[Piece]:
             out.append(best[2])
             i += best[0]
     return _merge_words(out)
+
+
+def _synonym(columns: str, names: dict[tuple[str, ...], list[Ref]]) -> list[Ref]:
+    """The columns the first listed name that occurs in the schema names."""
+    for column in columns.split("|"):
+        refs = [r for r in names.get(units_of(column), []) if r[1] is not None and r[2] is None]
+        if refs:
+            return refs
+    return []
 
 
 def _literal(unit: str, names: dict[tuple[str, ...], list[Ref]]) -> list[Piece]:
@@ -158,6 +174,10 @@ def _defined(found: list[Piece]) -> list[Piece]:
         rest = [p for p in found[index + 1 : index + 6] if p.kind != "filler"]
         if len(rest) >= 2 and rest[0].kind == "schema" and rest[1].kind == "product":
             defined.add(piece.text)
+        # "by revenue from completed orders (quantity times unit price ...)": the bracket defines it.
+        for at in range(index + 1, min(index + 10, len(found) - 2)):
+            if found[at].text == "(" and found[at + 1].kind == "schema" and found[at + 2].kind == "product":
+                defined.add(piece.text)
     return [Piece("filler", p.text) if p.kind == "word" and p.text in defined else p for p in found]
 
 
@@ -237,7 +257,7 @@ def _roles(found: list[Piece], s: _State) -> None:
             s.unplaced.append(piece.text)
         elif kind == "number":
             s.unplaced.append(piece.text)
-    dangling = [t for t in s.named if t not in _dim_tables(s)]
+    dangling = [t for t in s.named if t not in _dim_tables(s)] or [refs[0][0] for refs in s.loose]
     if pending not in {None, "rank"} and dangling and not s.measures:
         s.measures.append((pending, [(dangling[-1], None, None)]))  # 訂單數量: the count written after its table
     elif pending not in {None, "rank"}:
@@ -340,6 +360,9 @@ def _resolve(s: _State) -> Reading | Decline:
         if dim is None:
             return Decline(reason=f"{subject} has no key that leads to {entity}")
         dims.append(dim)
+        label = _label(entity, schema)
+        if label is not None and not s.count_groups and entity != subject:
+            dims.append(Dimension(entity, label))  # "top 5 customers" shows who they are
     if not s.dims and s.loose and not s.count_groups:
         s.dims = [(refs, None) for refs in s.loose]
         s.loose = []
@@ -382,6 +405,15 @@ def _resolve(s: _State) -> Reading | Decline:
         joins=joins,
         count_groups=s.count_groups,
     )
+
+
+def _label(table: str, schema: SchemaIndex) -> str | None:
+    """The column that names a row of `table` (name, full_name, title), if it has one."""
+    for column in schema.table(table).columns:
+        lowered = column.name.lower()
+        if lowered in {"name", "title"} or lowered.endswith("_name"):
+            return column.name
+    return None
 
 
 def _dim_tables(s: _State) -> set[str]:
