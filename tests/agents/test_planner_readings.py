@@ -52,12 +52,14 @@ def short(found: Reading | Decline) -> str:
     def measure(m):  # noqa: ANN001, ANN202
         column = f"{m.table}.{m.column.replace(' * ', '*')}" if m.column else m.table
         return f"{m.function}({column})"
-    parts = [", ".join(measure(m) for m in found.measures)]
+    parts = [", ".join(measure(m) for m in found.measures)] if found.measures else []
     if found.dimensions:
         parts.append("by " + ", ".join(f"{d.table}.{d.column}" + (f"/{d.grain}" if d.grain else "") for d in found.dimensions))
     if found.filters:
         parts.append("where " + ", ".join(
-            f"year({f.table}.{f.column})={f.value}" if f.op == "year" else f"{f.table}.{f.column}{f.op}{f.value}"
+            f"year({f.table}.{f.column})={f.value}" if f.op == "year"
+            else f"{f.table}.{f.column} {f.op}" + (f" {f.value}" if f.value is not None else "") if f.op in {"not_in", "is_null"}
+            else f"{f.table}.{f.column}{f.op}{f.value}"
             for f in found.filters))
     for h in found.having:
         parts.append(f"having {h.op}{int(float(str(h.value)))}")

@@ -24,7 +24,7 @@ UNIT = re.compile(r"'[^']+'|\"[^\"]+\"|\d+\.\d+|[a-z0-9_]+(?:['\-][a-z0-9_]+)*|[
 
 @dataclass(frozen=True)
 class Phrase:
-    kind: str  # aggregate, group, rank_desc, rank_asc, compare, period, month_of_year, unsupported, filler, joiner, number, noun
+    kind: str  # aggregate, anti, group, rank_desc, rank_asc, compare, period, month_of_year, unsupported, filler, joiner, number, noun
     value: str  # the operator, period, comparison, unsupported operator's name, number, or the noun's English word
 
 
@@ -63,7 +63,7 @@ def lexicon(language: str) -> Lexicon:
         for operator, texts in data["aggregates"].items():
             for text in texts:
                 found.add(text, Phrase("aggregate", operator))
-        for kind in ("followup", "group", "rank_desc", "rank_asc", "month_of_year", "joiner", "product", "fillers"):
+        for kind in ("followup", "anti", "group", "rank_desc", "rank_asc", "month_of_year", "joiner", "product", "fillers"):
             for text in data.get(kind, []):
                 found.add(text, Phrase("filler" if kind == "fillers" else kind, kind))
         for op, texts in data["comparisons"].items():

@@ -185,6 +185,10 @@ def reading_sentence(reading: Reading, lex: Lexicon) -> str:
 def _filter(f: Any) -> str:
     if f.op == "year":
         return f"year({f.table}.{f.column}) = {f.value}"
+    if f.op == "is_null":
+        return f"{f.table}.{f.column} is null"
+    if f.op == "not_in":
+        return f"{f.table}.{f.column} not in {f.value}"
     value = f.value if isinstance(f.value, int | float) else f"'{f.value}'"
     return f"{f.table}.{f.column} {f.op} {value}"
 

@@ -39,7 +39,7 @@ def build(reading: Reading, schema: SchemaIndex, dialect: str) -> exp.Select:
         query = query.having(COMPARE[h.op](this=first.copy(), expression=_number(h.value)))
     if reading.count_groups:
         inner = query.subquery("groups")
-        return exp.select(exp.Count(this=exp.Star()).as_(f"{reading.dimensions[0].table}_count")).from_(inner)
+        return exp.select(exp.Count(this=exp.Star()).as_(f"{reading.dimensions[0].column}_count")).from_(inner)
     if reading.order:
         query = query.order_by(exp.Ordered(this=exp.column(measures[0][1]), desc=reading.order == "desc"))
     elif dims:
@@ -97,6 +97,14 @@ def _condition(f: Filter, dialect: str) -> exp.Expression:
     column = exp.column(f.column, f.table)
     if f.op == "year":
         return exp.EQ(this=_part("YEAR", column, dialect), expression=_number(f.value))
+    if f.op == "is_null":
+        return exp.Is(this=column, expression=exp.Null())
+    if f.op == "not_in":
+        # Rows with no related row; the related key's NULLs are left out, or NOT IN would match nothing.
+        table, key = str(f.value).split(".")
+        related = exp.column(key, table)
+        subquery = exp.select(related).from_(table).where(exp.Not(this=exp.Is(this=related.copy(), expression=exp.Null())))
+        return column.isin(query=subquery).not_()
     value = _number(f.value) if isinstance(f.value, int | float) else exp.Literal.string(str(f.value))
     return COMPARE[f.op](this=column, expression=value)
 

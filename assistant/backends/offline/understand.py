@@ -18,10 +18,11 @@ from assistant.reading import Dimension, Filter, Measure, Reading
 Ref = tuple[str, str | None, str | None]  # (table, column, value)
 # Ties between a lexicon phrase and a schema name of the same length: operators beat names, names beat the rest.
 RANK = {"aggregate": 0, "group": 0, "compare": 0, "rank_desc": 0, "rank_asc": 0, "unsupported": 0,
-        "month_of_year": 0, "product": 0, "schema": 1, "period": 2, "number": 2, "noun": 3, "joiner": 4, "filler": 5}
+        "month_of_year": 0, "product": 0, "anti": 0, "schema": 1, "period": 2, "number": 2, "noun": 3, "joiner": 4, "filler": 5}
 
 
 ARTICLES = {"the", "a", "an", "("}
+INTRODUCERS = {"(", "as", "is", "means", "=", ":"}
 
 
 @dataclass
@@ -143,6 +144,8 @@ class _State:
     unsupported: list[str] = field(default_factory=list)
     count_groups: bool = False
     rank_entity: str | None = None  # "top 5 customers": the things ranked
+    absent: list[str] = field(default_factory=list)  # "never placed an order": tables with no related row
+    nulls: list[list[Ref]] = field(default_factory=list)  # "with no email": columns that are null
 
 
 def read(question: str, lex: Lexicon, schema: SchemaIndex) -> Reading | Decline:
@@ -174,9 +177,12 @@ def _defined(found: list[Piece]) -> list[Piece]:
         rest = [p for p in found[index + 1 : index + 6] if p.kind != "filler"]
         if len(rest) >= 2 and rest[0].kind == "schema" and rest[1].kind == "product":
             defined.add(piece.text)
-        # "by revenue from completed orders (quantity times unit price ...)": the bracket defines it.
-        for at in range(index + 1, min(index + 10, len(found) - 2)):
-            if found[at].text == "(" and found[at + 1].kind == "schema" and found[at + 2].kind == "product":
+        # "revenue from completed orders (quantity times unit price)", "revenue ..., as quantity times unit
+        # price": a bracket or `as` before the product defines the nearest unplaced word before it.
+        for at in range(index + 1, min(index + 12, len(found) - 2)):
+            if found[at].kind == "word":
+                break
+            if found[at].text in INTRODUCERS and found[at + 1].kind == "schema" and found[at + 2].kind == "product":
                 defined.add(piece.text)
     return [Piece("filler", p.text) if p.kind == "word" and p.text in defined else p for p in found]
 
@@ -251,6 +257,18 @@ def _roles(found: list[Piece], s: _State) -> None:
             pending, grouping = _schema_piece(piece, pending, grouping, s)
         elif kind == "product":
             _product(found, index, s)
+        elif kind == "anti":
+            target = next((p for p in found[index + 1 :] if p.kind not in {"filler", "followup"}), None)
+            if target is None or target.kind != "schema" or any(r[2] for r in target.refs):
+                s.unplaced.append(piece.text)
+                continue
+            columns = [r for r in target.refs if r[1] is not None]
+            if columns:
+                s.nulls.append(columns)
+            else:
+                s.absent.append(target.refs[0][0])
+            target.kind = "used"
+            grouping = False
         elif kind == "unsupported":
             s.unsupported.append(piece.value)
         elif kind == "word":
@@ -286,6 +304,9 @@ def _schema_piece(piece: Piece, pending: str | None, grouping: bool, s: _State) 
         return pending, grouping
     if pending == "rank" and tables and not columns:
         s.rank_entity = tables[0][0]
+        return None, grouping
+    if pending == "rank" and columns and not any(s.schema.numeric(r[0], r[1] or "") for r in columns):
+        s.dims.append((columns, None))  # "the top two regions by ...": the regions are ranked
         return None, grouping
     if pending is not None:
         s.measures.append((pending, columns or tables))
@@ -329,6 +350,8 @@ def _resolve(s: _State) -> Reading | Decline:
             return measure
         measures.append(measure)
     entity: str | None = None
+    if s.rank_entity is not None and s.limit and s.dims:
+        return Decline(unsupported=["top N within each group"])  # a LIMIT would rank across the groups instead
     if s.rank_entity is not None:
         if measures:
             entity = s.rank_entity
@@ -380,6 +403,10 @@ def _resolve(s: _State) -> Reading | Decline:
         if isinstance(owner, Decline):
             return owner
         filters.append(Filter(owner[0], owner[1], op, value))
+    absent = _absence(subject, s)
+    if isinstance(absent, Decline):
+        return absent
+    filters.extend(absent)
     for year in s.years:
         column = _date_column(subject, s)
         if isinstance(column, Decline):
@@ -509,9 +536,30 @@ def _date_column(subject: str, s: _State) -> str | Decline:
     return Decline(reason=f"{subject} has several date columns ({', '.join(columns)}): name one")
 
 
+def _absence(subject: str, s: _State) -> list[Filter] | Decline:
+    """"with no email": the column is null; "never placed an order": no related row refers to the subject's key."""
+    filters = []
+    for refs in s.nulls:
+        owner = _owner(refs, subject, s)
+        if isinstance(owner, Decline):
+            return owner
+        if owner[0] != subject:
+            return Decline(reason=f"{owner[0]}.{owner[1]} is not a column of {subject}")
+        filters.append(Filter(owner[0], owner[1], "is_null"))
+    for table in s.absent:
+        edge = next((e for e in s.schema.edges if e.child == table and e.parent == subject), None)
+        if edge is None:
+            return Decline(reason=f"no key of {table} refers to {subject}, so rows without one cannot be found")
+        filters.append(Filter(subject, edge.key, "not_in", f"{edge.child}.{edge.column}"))
+    return filters
+
+
 def _listing(s: _State) -> Reading | Decline:
     subject = s.named[0]
-    filters = []
+    absent = _absence(subject, s)
+    if isinstance(absent, Decline):
+        return absent
+    filters = list(absent)
     for refs, op, value in s.filters:
         owner = _owner(refs, subject, s)
         if isinstance(owner, Decline):
