@@ -19,6 +19,7 @@ from assistant.toolbox.catalog import singular
 
 HERE = Path(__file__).parent / "lexicon"
 LANGUAGES = ("en", "zh-TW", "ko")
+OPERATORS = {"aggregate", "group", "rank_desc", "rank_asc", "compare", "unsupported", "anti"}
 UNIT = re.compile(r"'[^']+'|\"[^\"]+\"|\d+\.\d+|[a-z0-9_]+(?:['\-][a-z0-9_]+)*|[^\sa-z0-9]", re.IGNORECASE)
 
 
@@ -34,6 +35,18 @@ class Lexicon:
     phrases: dict[tuple[str, ...], Phrase] = field(default_factory=dict)
     reading: dict[str, str] = field(default_factory=dict)  # sentence templates for the reading and the decline
     postfix: set[str] = field(default_factory=set)  # kinds written after the word they apply to (Korean 국가별)
+    requests: dict[str, set[tuple[str, ...]]] = field(default_factory=dict)  # kind of request -> phrases naming it
+
+    def mentions(self, text: str, kind: str) -> bool:
+        """Whether `text` holds a phrase naming this kind of request (or, for operator kinds, this operator)."""
+        units = units_of(text)
+        phrases = self.requests.get(kind, set())
+        for size in range(1, self.longest + 1):
+            for start in range(len(units) - size + 1):
+                run = units[start : start + size]
+                if run in phrases or (kind == "operator" and self.phrases.get(run, Phrase("", "")).kind in OPERATORS):
+                    return True
+        return False
     longest: int = 1
 
     def add(self, text: str, phrase: Phrase) -> None:
@@ -83,6 +96,10 @@ def lexicon(language: str) -> Lexicon:
             found.add(text, Phrase("noun", word))
         if name == found.language:
             found.postfix = set(data.get("postfix", []))
+        for kind, texts in data.get("requests", {}).items():
+            keys = {units_of(str(t)) for t in texts}
+            found.requests.setdefault(kind, set()).update(keys)
+            found.longest = max(found.longest, *(len(k) for k in keys))
         for key, template in data["reading"].items():
             found.reading.setdefault(key, template)
     return found

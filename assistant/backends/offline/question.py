@@ -18,21 +18,13 @@ from assistant.planner.conversation import Conversation
 from assistant.planner.sql_requests import diagnostic_lines, validation_loop
 from assistant.reading import ANSWERED, DECLINED, Reading, Verdict
 
-OPERATOR_KINDS = {"aggregate", "group", "rank_desc", "rank_asc", "compare", "unsupported"}
 PERSONAL = ("name", "email", "phone", "address", "street")
 EXAMPLE = {"en": "How many {table} per {column}?", "zh-TW": "每個 {column} 有多少 {table}？", "ko": "{column}별 {table} 수는?"}
 
 
 def asks_question(text: str, language: str) -> bool:
-    """Whether the request uses an operator word of the lexicon (count, average, per, top, ...)."""
-    lex = lexicon(language)
-    units = units_of(text)
-    for size in range(1, lex.longest + 1):
-        for start in range(len(units) - size + 1):
-            phrase = lex.phrases.get(units[start : start + size])
-            if phrase is not None and phrase.kind in OPERATOR_KINDS:
-                return True
-    return False
+    """Whether the request uses an operator word of the lexicon (count, average, per, top, never, ...)."""
+    return lexicon(language).mentions(text, "operator")
 
 
 def understand(conv: Conversation) -> tuple[str, Reading | Decline]:
