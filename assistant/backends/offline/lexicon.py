@@ -90,6 +90,8 @@ def lexicon(language: str) -> Lexicon:
                 found.add(text, Phrase("unsupported", operator))
         for text, number in data.get("numbers", {}).items():
             found.add(text, Phrase("number", str(number)))
+        for text in data.get("column_suffixes", []):
+            found.add(text, Phrase("column_suffix", text))
         for text, columns in data.get("synonyms", {}).items():
             found.add(text, Phrase("synonym", "|".join(columns)))
         for text, word in data.get("nouns", {}).items():

@@ -18,7 +18,7 @@ from assistant.reading import Dimension, Filter, Measure, Reading
 Ref = tuple[str, str | None, str | None]  # (table, column, value)
 # Ties between a lexicon phrase and a schema name of the same length: operators beat names, names beat the rest.
 RANK = {"aggregate": 0, "group": 0, "compare": 0, "rank_desc": 0, "rank_asc": 0, "unsupported": 0,
-        "month_of_year": 0, "product": 0, "anti": 0, "schema": 1, "period": 2, "number": 2, "noun": 3, "joiner": 4, "filler": 5}
+        "month_of_year": 0, "product": 0, "anti": 0, "schema": 1, "column_suffix": 2, "period": 2, "number": 2, "noun": 3, "joiner": 4, "filler": 5}
 
 
 ARTICLES = {"the", "a", "an", "("}
@@ -192,6 +192,10 @@ def _qualify(found: list[Piece], schema: SchemaIndex) -> list[Piece]:
     out: list[Piece] = []
     for piece in found:
         prev = out[-1] if out else None
+        if piece.kind == "column_suffix":
+            if prev is not None and prev.kind == "schema" and any(r[1] and not r[2] for r in prev.refs):
+                continue  # "device type": the device column
+            piece = Piece("word", piece.text)
         if (
             prev is not None
             and prev.kind == "schema"
@@ -386,7 +390,8 @@ def _resolve(s: _State) -> Reading | Decline:
         label = _label(entity, schema)
         if label is not None and not s.count_groups and entity != subject:
             dims.append(Dimension(entity, label))  # "top 5 customers" shows who they are
-    if not s.dims and s.loose and not s.count_groups:
+    s.loose = [refs for refs in s.loose if not any(r[1] in {d.column for d in dims} for r in refs)]
+    if not s.dims and not dims and s.loose and not s.count_groups:
         s.dims = [(refs, None) for refs in s.loose]
         s.loose = []
     for refs, grain in s.dims:
@@ -394,6 +399,8 @@ def _resolve(s: _State) -> Reading | Decline:
         if isinstance(dim, Decline):
             return dim
         dims.append(dim)
+    shown = {d.column for d in dims}
+    s.loose = [refs for refs in s.loose if not any(r[1] in shown for r in refs)]  # "give customer_id and revenue"
     if s.loose:
         words = [r[1] for refs in s.loose for r in refs[:1] if r[1]]
         return Decline(unplaced=words)
