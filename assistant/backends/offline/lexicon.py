@@ -19,7 +19,7 @@ from assistant.toolbox.catalog import singular
 
 HERE = Path(__file__).parent / "lexicon"
 LANGUAGES = ("en", "zh-TW", "ko")
-OPERATORS = {"aggregate", "group", "rank_desc", "rank_asc", "compare", "unsupported", "anti"}
+OPERATORS = {"aggregate", "group", "rank_desc", "rank_asc", "compare", "unsupported", "anti", "duplicate", "negative"}
 UNIT = re.compile(r"'[^']+'|\"[^\"]+\"|\d+\.\d+|[a-z0-9_]+(?:['\-][a-z0-9_]+)*|[^\sa-z0-9]", re.IGNORECASE)
 
 
@@ -63,7 +63,8 @@ def units_of(text: str) -> tuple[str, ...]:
         if unit[0] in "'\"":
             out.append(unit)
         else:
-            out.append(singular(unit) if unit.isascii() and unit.isalpha() and len(unit) > 3 else unit)
+            word = singular(unit) if unit.isascii() and unit.isalpha() and len(unit) > 3 else unit
+            out.append("id" if word == "ids" else word)
     return tuple(out)
 
 
@@ -76,7 +77,7 @@ def lexicon(language: str) -> Lexicon:
         for operator, texts in data["aggregates"].items():
             for text in texts:
                 found.add(text, Phrase("aggregate", operator))
-        for kind in ("followup", "anti", "group", "rank_desc", "rank_asc", "month_of_year", "joiner", "product", "fillers"):
+        for kind in ("followup", "anti", "duplicate", "negative", "group", "rank_desc", "rank_asc", "month_of_year", "joiner", "product", "fillers"):
             for text in data.get(kind, []):
                 found.add(text, Phrase("filler" if kind == "fillers" else kind, kind))
         for op, texts in data["comparisons"].items():

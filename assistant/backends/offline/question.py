@@ -161,6 +161,8 @@ def reading_sentence(reading: Reading, lex: Lexicon) -> str:
     for h in reading.having:
         function = measure_alias(reading.measures[0]) if reading.measures else ""
         parts.append(t["having"].format(function=function, op=h.op, value=_number(h.value)))
+    if reading.count_groups and reading.dimensions:
+        parts.append(t["groups"].format(column=reading.dimensions[0].column))
     if reading.joins:
         parts.append(
             t["joined"].format(

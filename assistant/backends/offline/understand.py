@@ -18,7 +18,7 @@ from assistant.reading import Dimension, Filter, Measure, Reading
 Ref = tuple[str, str | None, str | None]  # (table, column, value)
 # Ties between a lexicon phrase and a schema name of the same length: operators beat names, names beat the rest.
 RANK = {"aggregate": 0, "group": 0, "compare": 0, "rank_desc": 0, "rank_asc": 0, "unsupported": 0,
-        "month_of_year": 0, "product": 0, "anti": 0, "schema": 1, "column_suffix": 2, "period": 2, "number": 2, "noun": 3, "joiner": 4, "filler": 5}
+        "month_of_year": 0, "product": 0, "anti": 0, "duplicate": 0, "negative": 0, "schema": 1, "column_suffix": 2, "period": 2, "number": 2, "noun": 3, "joiner": 4, "filler": 5}
 
 
 ARTICLES = {"the", "a", "an", "("}
@@ -132,7 +132,7 @@ class _State:
     measures: list[tuple[str, list[Ref]]] = field(default_factory=list)  # (function, candidate refs or a table)
     products: list[tuple[str, list[Ref], list[Ref]]] = field(default_factory=list)
     dims: list[tuple[list[Ref], str | None]] = field(default_factory=list)  # (candidates, grain)
-    filters: list[tuple[list[Ref], str, str]] = field(default_factory=list)  # (candidates, op, value)
+    filters: list[tuple[list[Ref], str, str | float]] = field(default_factory=list)  # (candidates, op, value)
     years: list[int] = field(default_factory=list)
     named: list[str] = field(default_factory=list)  # tables the question names
     loose: list[list[Ref]] = field(default_factory=list)  # columns named with no role yet
@@ -261,6 +261,27 @@ def _roles(found: list[Piece], s: _State) -> None:
             pending, grouping = _schema_piece(piece, pending, grouping, s)
         elif kind == "product":
             _product(found, index, s)
+        elif kind in {"duplicate", "negative"}:
+            target = next((p for p in found[index + 1 :] if p.kind not in {"filler", "followup"}), None)
+            columns = [r for r in target.refs if r[1] and not r[2]] if target and target.kind == "schema" else []
+            if not columns or (kind == "negative" and not any(s.schema.numeric(r[0], r[1] or "") for r in columns)):
+                s.unplaced.append(piece.text)
+                continue
+            target.kind = "used"
+            if kind == "negative":
+                s.filters.append(([r for r in columns if s.schema.numeric(r[0], r[1] or "")], "<", 0))
+            else:
+                # "duplicate order ids": group by the column, keep the values seen more than once, count them.
+                # An id that should be unique is the key of its own table, not a reference to it elsewhere.
+                keyed = [r for r in columns if r[1] == s.schema.key(s.schema.table(r[0]))] or columns
+                if len({r[0] for r in keyed}) > 1:
+                    s.unplaced.append(target.text)
+                    continue
+                s.measures.append(("count", [(keyed[0][0], None, None)]))
+                s.dims.append((keyed, None))
+                s.having.append((">", 1.0))
+                s.count_groups = True
+            pending = None if kind == "duplicate" else pending
         elif kind == "anti":
             target = next((p for p in found[index + 1 :] if p.kind not in {"filler", "followup"}), None)
             if target is None or target.kind != "schema" or any(r[2] for r in target.refs):
@@ -280,7 +301,9 @@ def _roles(found: list[Piece], s: _State) -> None:
         elif kind == "number":
             s.unplaced.append(piece.text)
     dangling = [t for t in s.named if t not in _dim_tables(s)] or [refs[0][0] for refs in s.loose]
-    if pending not in {None, "rank"} and dangling and not s.measures:
+    if pending not in {None, "rank", "count"} and s.loose and not s.measures:
+        s.measures.append((pending, s.loose.pop()))  # amount 總和: the aggregate written after its column
+    elif pending not in {None, "rank"} and dangling and not s.measures:
         s.measures.append((pending, [(dangling[-1], None, None)]))  # 訂單數量: the count written after its table
     elif pending not in {None, "rank"}:
         s.unplaced.append(pending_text)
