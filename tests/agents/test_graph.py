@@ -232,4 +232,4 @@ def test_rows_with_no_match_in_another_table(ask, shop_duckdb) -> None:
     con.close()
     answer = final(ask("How many customers have never placed an order?", [shop_duckdb], auto_approve=True))
     assert "NOT customers.customer_id IN ( SELECT orders.customer_id FROM orders" in " ".join(answer.validated_sql[0].split())
-    assert f"customers_count = {expected}" in answer.text
+    assert f"customer_count = {expected}" in answer.text

@@ -83,9 +83,9 @@ def test_no_x_counts_the_rows_where_the_column_is_null(ask, tmp_path: Path) -> N
     (folder / "contacts.csv").write_text("contact_id,phone_number,city\n1,555-1,oslo\n2,,oslo\n3,,bergen\n4,555-4,\n")
     answer = final(ask("How many contacts have no phone number?", [folder], auto_approve=True))
     assert " ".join(answer.validated_sql[0].split()) == (
-        "SELECT COUNT(*) AS contacts_count FROM contacts WHERE contacts.phone_number IS NULL"
+        "SELECT COUNT(*) AS contact_count FROM contacts WHERE contacts.phone_number IS NULL"
     )
-    assert "contacts_count = 2" in answer.text
+    assert "contact_count = 2" in answer.text
 
 
 def test_at_least_n_related_rows_counts_the_qualifying_subjects(ask, stations: Path) -> None:
@@ -97,5 +97,5 @@ def test_at_least_n_related_rows_counts_the_qualifying_subjects(ask, stations: P
 def test_what_values_a_column_takes_is_a_count_per_value(ask, stations: Path) -> None:
     answer = final(ask("Which values does stations.region take, and how often?", [stations], auto_approve=True))
     sql = " ".join(answer.validated_sql[0].split())
-    assert sql.startswith("SELECT stations.region AS region, COUNT(*) AS stations_count FROM stations GROUP BY stations.region")
+    assert sql.startswith("SELECT stations.region AS region, COUNT(*) AS station_count FROM stations GROUP BY stations.region")
     assert "| coast | 2 |" in answer.text and "| alps | 1 |" in answer.text

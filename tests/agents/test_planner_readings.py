@@ -27,6 +27,7 @@ SHOP_VALUES = {
     "orders.status": ["completed", "cancelled", "pending", "refunded"],
     "products.category": ["Books", "Courses", "Hardware"],
     "customers.country": ["DE", "JP", "US", "TW", "KR"],
+    "order_items.quantity": ["1", "2", "3", "5"],  # numbers seen in the data are never matched as values
 }
 
 

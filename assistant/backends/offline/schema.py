@@ -110,7 +110,8 @@ class SchemaIndex:
                 for key in {units_of(column.name), units_of(column.name.replace("_", " "))}:
                     found.setdefault(key, []).append((table.name, column.name, None))
         for (table_name, column_name), values in self.values.items():
-            for value in values:
+            # A number in a question is a number (a limit, a threshold); only words are matched to values.
+            for value in (v for v in values if not v.replace(".", "", 1).lstrip("-").isdigit()):
                 for key in {units_of(value), units_of(value.replace("_", " ").replace("-", " "))}:
                     if key:
                         found.setdefault(key, []).append((table_name, column_name, value))

@@ -6,6 +6,7 @@ from sqlglot import exp
 
 from assistant.backends.offline.schema import SchemaIndex
 from assistant.reading import Dimension, Filter, Measure, Reading
+from assistant.toolbox.catalog import singular
 
 COMPARE = {"=": exp.EQ, ">": exp.GT, ">=": exp.GTE, "<": exp.LT, "<=": exp.LTE}
 SQLITE_FORMAT = {"day": "%Y-%m-%d", "week": None, "month": "%Y-%m", "quarter": None, "year": "%Y"}
@@ -51,7 +52,7 @@ def build(reading: Reading, schema: SchemaIndex, dialect: str) -> exp.Select:
 
 def measure_alias(m: Measure) -> str:
     if m.function == "count":
-        return f"{m.table}_count"
+        return f"{singular(m.table.lower())}_count"
     column = (m.column or "").replace(" * ", "_times_")
     return {"count_distinct": f"distinct_{column}", "avg": f"avg_{column}", "sum": f"total_{column}"}.get(
         m.function, f"{m.function}_{column}"
