@@ -74,3 +74,25 @@ def test_ask_json_shows_outcome_and_reading_and_a_decline_exits_3(run_cli) -> No
     assert json.loads(answered.out)["outcome"] == "answered"
     assert reading["dimensions"] == [{"table": "orders", "column": "status", "grain": None}]
     assert reading["measures"] == [{"function": "count", "table": "orders", "column": None}]
+
+
+def test_the_typed_brief_survives_the_checkpointer_as_plain_data() -> None:
+    from assistant.graph.briefs import AgentBrief, Note, PastTurn, agent_brief
+    from assistant.reading import Verdict
+    from tools.catalog import read_source
+
+    catalog = read_source(str(SHOP))
+    brief = agent_brief(
+        request="How many orders per country?",
+        role="lead",
+        lead="data-engineer",
+        language="en",
+        catalog=catalog,
+        notes=[{"agent": "security-auditor", "text": "mask emails", "role": "collaborator"}],
+        history=[{"request": "orders per status", "answer": "...", "verdict": Verdict().to_dict()}],
+    )
+    facts = json.loads(json.dumps(brief.facts()))
+    again = AgentBrief.from_facts(facts, catalog)
+    assert again == brief and again.catalog is catalog
+    assert again.notes == [Note("security-auditor", "mask emails")] and isinstance(again.history[0], PastTurn)
+    assert set(again.tables) == {t.name for t in catalog.tables}
