@@ -37,6 +37,7 @@ def test_a_zh_tw_question_is_read_and_answered_in_zh_tw(ask) -> None:
     answer = final(ask("每個 country 的訂單數量？", [SHOP], auto_approve=True))
     assert answer.outcome == "answered" and answer.reading.subject == "orders"
     assert "我的理解是" in answer.text and "依 customers.country 分組" in answer.text
+    assert "共 10 列；第一列：country = BR" in answer.text
 
 
 def test_a_korean_question_is_read_and_answered_in_korean(ask) -> None:

@@ -87,7 +87,7 @@ def question(conv: Conversation, system: str) -> Action:
     parts = [write.heading(lang, "answer"), sentence]
     if ran is not None and not ran.is_error and isinstance(ran.output, dict):
         result = ran.output
-        parts.append(_result_line(result))
+        parts.append(_result_line(result, lexicon(lang)))
         parts.append(write.markdown_table(result["columns"], result["rows"]))
         if result.get("masked"):
             parts.append(f"Personal data masked in these rows: {', '.join(result['masked'])}.")
@@ -192,13 +192,14 @@ def _number(value: float | int | str | None) -> str:
     return str(int(number)) if number.is_integer() else str(number)
 
 
-def _result_line(result: dict[str, Any]) -> str:
+def _result_line(result: dict[str, Any], lex: Lexicon) -> str:
     rows = result["rows"]
     if not rows:
-        return "The query returns no rows."
+        return lex.reading["no_rows"]
     if len(rows) == 1 and len(result["columns"]) == 1:
         return f"**{result['columns'][0]} = {rows[0][0]}**"
     first = ", ".join(
         f"{c} = {round(v, 2) if isinstance(v, float) else v}" for c, v in zip(result["columns"], rows[0], strict=True)
     )
-    return f"{len(rows)} row{'s' * (len(rows) != 1)}{' (truncated)' if result.get('truncated') else ''}; first: {first}."
+    truncated = lex.reading["truncated"] if result.get("truncated") else ""
+    return lex.reading["rows"].format(n=len(rows), truncated=truncated, first=first)
