@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from assistant.reading import ANSWERED, Outcome, Reading
+
 
 @dataclass(frozen=True)
 class AgentStarted:
@@ -87,6 +89,9 @@ class FinalAnswer:
     commit_message: str | None = None
     failed_sql: list[str] = field(default_factory=list)  # SQL shown that still failed validation after repairs
     truncated: bool = False  # the lead's answer still hit the model's output limit after its continuations
+    outcome: Outcome = ANSWERED  # "declined": the lead could not answer the question asked and said so
+    declined_reason: str | None = None
+    reading: Reading | None = None  # how an analytic question was read onto the schema
 
 
 @dataclass(frozen=True)

@@ -199,6 +199,7 @@ class Session:
             commit_message=state.get("commit_message"),
             failed_sql=list(state.get("failed_sql") or []),
             truncated=bool(state.get("truncated")),
+            **_verdict_fields(state.get("verdict")),
         )
 
     def _decide(
@@ -260,3 +261,10 @@ def _errors_as_events(stream: Iterator[events.Event]) -> Iterator[events.Event]:
 
 
 __all__ = ["Session", "SessionConfig", "data_home"]
+
+
+def _verdict_fields(data: dict[str, Any] | None) -> dict[str, Any]:
+    from assistant.reading import Verdict
+
+    verdict = Verdict.from_dict(data)
+    return {"outcome": verdict.outcome, "declined_reason": verdict.declined_reason, "reading": verdict.reading}

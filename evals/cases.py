@@ -3,9 +3,9 @@
 Cases live in YAML files under `evals/cases/`, one file per category (`category:` at the top,
 `cases:` below). A case names its data fixtures (see `evals.fixtures`; SQL is graded on the
 first), optional files to place in the working directory, and any of the expectations below;
-each expectation is graded by the grader of the same name in `evals.graders`. `outcome` is not a
-check of its own: it says whether the right answer is an answer or a decline (`declined` for a
-request the offline planner should refuse), so a decline can be scored as correct.
+each expectation is graded by the grader of the same name in `evals.graders`. `outcome` says
+whether the right answer is an answer or a decline (`declined` for a request the offline planner
+should refuse); `evals.graders.grade_outcome` checks it, so an expected decline is scored correct.
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ class Expectations:
     content: Content | None = None
     safety: Safety | None = None
     limits: Limits | None = None
-    outcome: Outcome | None = None  # the expected final outcome; not graded as a kind of its own
+    outcome: Outcome | None = None  # the expected final outcome, graded by grade_outcome
 
     def kinds(self) -> list[str]:
         return [f.name for f in fields(self) if f.name != "outcome" and getattr(self, f.name) is not None]

@@ -109,19 +109,22 @@ def _print_summary(report: RunReport) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from evals.runner import categories
+    from evals.runner import categories, tally
 
     table = Table(title=f"deassist eval · {report.model}", title_justify="left")
-    for name, justify in (("category", "left"), ("passed", "right"), ("total", "right"), ("score", "right")):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for name, (passed, total) in categories(report.results).items():
-        table.add_row(name, str(passed), str(total), f"{passed / total:.0%}")
-    table.add_section()
-    table.add_row("all", str(report.passed), str(len(report.results)), f"{report.score:.0%}")
+    headers = ("category", "correct", "wrong", "declined", "total", "score")
+    for name in headers:
+        table.add_column(name, justify="left" if name == "category" else "right")
+    for name, t in [*categories(report.results).items(), ("all", tally(report.results))]:
+        if name == "all":
+            table.add_section()
+        table.add_row(name, str(t.correct), str(t.wrong), str(t.declined), str(t.total), f"{t.passed / t.total:.0%}")
     console = Console(width=max(100, Console().width))
     console.print(table)
     for result in report.results:
         if not result.passed:
             console.print(f"FAIL {result.id}: {result.why}", markup=False, highlight=False, soft_wrap=True)
-    console.print(f"score {report.score:.3f} ({report.passed}/{len(report.results)}) in {report.seconds:.1f} s",
+    t = tally(report.results)
+    console.print(f"score {report.score:.3f} ({report.passed}/{len(report.results)}): {t.correct} correct, {t.wrong} wrong,"
+                  f" {t.declined} declined in {report.seconds:.1f} s",
                   markup=False, highlight=False)

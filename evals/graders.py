@@ -58,7 +58,14 @@ def grade(case: c.EvalCase, obs: Observation, ctx: GradeContext) -> list[Check]:
             checks.append(grader(getattr(case.expect, kind), obs, ctx))
         except DeassistError as exc:
             checks.append(Check(kind, False, f"{exc.code}: {exc.message}"))
+    if case.expect.outcome is not None:
+        checks.append(grade_outcome(case.expect.outcome, obs))
     return checks
+
+
+def grade_outcome(expected: str, obs: Observation) -> Check:
+    """A case that expects a decline passes only when the answer says it could not answer."""
+    return Check("outcome", obs.outcome == expected, f"expected {expected}, the answer was {obs.outcome}")
 
 
 # -- routing --------------------------------------------------------------------------------------

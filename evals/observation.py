@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant import events as ev
+from assistant.reading import ANSWERED
 
 
 @dataclass
@@ -37,6 +38,7 @@ class Observation:
     seconds: float = 0.0
     model: str = ""
     finished: bool = False
+    outcome: str = ANSWERED  # "declined" when the answer said what it could not answer
 
     def add(self, event: object) -> None:
         """Fold one session event into the observation; unknown events are tolerated."""
@@ -63,6 +65,7 @@ class Observation:
                 self._agent(agent)
             self.validated_sql = list(event.validated_sql)
             self.commit_message = event.commit_message
+            self.outcome = event.outcome
             self.finished = True
         elif isinstance(event, ev.ErrorEvent):
             self.error = f"{event.code}: {event.message}"

@@ -1,4 +1,4 @@
-"""The eval report: a score, a table by category, and per case what passed, why not, and what it cost."""
+"""The eval report: correct / wrong / declined by category, and per case what passed, why not, and what it cost."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from evals.runner import CaseResult, categories
+from evals.runner import CaseResult, categories, tally
 
 
 @dataclass
@@ -35,8 +35,17 @@ class RunReport:
             "score": round(self.score, 4),
             "passed": self.passed,
             "total": len(self.results),
+            **{k: getattr(tally(self.results), k) for k in ("correct", "wrong", "declined")},
             "by_category": {
-                name: {"passed": p, "total": t, "score": round(p / t, 4)} for name, (p, t) in categories(self.results).items()
+                name: {
+                    "passed": t.passed,
+                    "total": t.total,
+                    "score": round(t.passed / t.total, 4),
+                    "correct": t.correct,
+                    "wrong": t.wrong,
+                    "declined": t.declined,
+                }
+                for name, t in categories(self.results).items()
             },
             "tokens": {"input": sum(r.input_tokens for r in self.results),
                        "output": sum(r.output_tokens for r in self.results)},
@@ -46,6 +55,7 @@ class RunReport:
                     "id": r.id,
                     "category": r.category,
                     "passed": r.passed,
+                    "result": r.result,
                     "why": r.why,
                     "checks": [{"kind": c.kind, "passed": c.passed, "why": c.why} for c in r.checks],
                     "agents": r.agents,
@@ -66,18 +76,21 @@ class RunReport:
             "",
             f"Model `{self.model}`, started {self.started}, {self.seconds:.1f} s.",
             "",
-            "| category | passed | total | score |",
-            "| --- | ---: | ---: | ---: |",
+            "| category | correct | wrong | declined | total | score |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |",
         ]
-        for name, (p, t) in categories(self.results).items():
-            lines.append(f"| {name} | {p} | {t} | {p / t:.0%} |")
-        lines.append(f"| **all** | **{self.passed}** | **{len(self.results)}** | **{self.score:.0%}** |")
+        for name, t in categories(self.results).items():
+            lines.append(f"| {name} | {t.correct} | {t.wrong} | {t.declined} | {t.total} | {t.passed / t.total:.0%} |")
+        all_ = tally(self.results)
+        lines.append(
+            f"| **all** | **{all_.correct}** | **{all_.wrong}** | **{all_.declined}** | **{all_.total}** | **{self.score:.0%}** |"
+        )
         lines += ["", "## Cases", "", "| case | category | result | why | tool calls | tokens in/out | cost (USD) | seconds |",
                   "| --- | --- | --- | --- | ---: | ---: | ---: | ---: |"]
         for r in self.results:
             why = r.why.replace("|", "\\|").replace("\n", " ")
             lines.append(
-                f"| {r.id} | {r.category} | {'pass' if r.passed else 'FAIL'} | {why} | {r.tool_calls} | "
+                f"| {r.id} | {r.category} | {r.result} | {why} | {r.tool_calls} | "
                 f"{r.input_tokens}/{r.output_tokens} | {r.cost_usd:.4f} | {r.seconds:.1f} |"
             )
         return "\n".join(lines) + "\n"

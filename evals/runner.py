@@ -20,6 +20,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.reading import ANSWERED, DECLINED
 from evals.cases import EvalCase
 from evals.fixtures import SHOP, materialize
 from evals.graders import Check, GradeContext, grade
@@ -59,6 +60,15 @@ class CaseResult:
     answer: str = ""  # the final answer's Markdown, cut at ANSWER_CHARS
     exchanges: list[Exchange] = field(default_factory=list)  # recorded model exchanges, for a cassette
     replay_mismatch: str | None = None
+    outcome: str = ANSWERED
+
+    @property
+    def result(self) -> str:
+        """correct (passed grading, a refusal the case expects included), wrong (answered but failed grading)
+        or declined (failed grading by saying what it could not answer, rather than answering wrongly)."""
+        if self.passed:
+            return "correct"
+        return "declined" if self.outcome == DECLINED else "wrong"
 
     @property
     def why(self) -> str:
@@ -166,6 +176,7 @@ def run_case(case: EvalCase, root: Path, options: RunOptions) -> CaseResult:
         answer=obs.text[:ANSWER_CHARS],
         exchanges=recorder.exchanges if recorder else [],
         replay_mismatch=f"{mismatch.code}: {mismatch.message}" if mismatch else None,
+        outcome=obs.outcome,
     )
 
 
@@ -193,11 +204,32 @@ def _git(cwd: Path, *args: str) -> None:
     )
 
 
-def categories(results: Iterable[CaseResult]) -> dict[str, tuple[int, int]]:
-    """category -> (passed, total), in sorted order."""
-    table: dict[str, list[int]] = {}
+@dataclass
+class Tally:
+    """How a set of cases came out: passed, and correct / wrong / declined (wrong is the figure that matters)."""
+
+    passed: int = 0
+    total: int = 0
+    correct: int = 0
+    wrong: int = 0
+    declined: int = 0
+
+    def add(self, result: CaseResult) -> None:
+        self.passed += result.passed
+        self.total += 1
+        setattr(self, result.result, getattr(self, result.result) + 1)
+
+
+def tally(results: Iterable[CaseResult]) -> Tally:
+    total = Tally()
     for result in results:
-        row = table.setdefault(result.category, [0, 0])
-        row[0] += result.passed
-        row[1] += 1
-    return {name: (row[0], row[1]) for name, row in sorted(table.items())}
+        total.add(result)
+    return total
+
+
+def categories(results: Iterable[CaseResult]) -> dict[str, Tally]:
+    """category -> its Tally, in sorted order."""
+    table: dict[str, Tally] = {}
+    for result in results:
+        table.setdefault(result.category, Tally()).add(result)
+    return dict(sorted(table.items()))

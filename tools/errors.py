@@ -8,6 +8,7 @@ from __future__ import annotations
 
 USAGE = 2
 FAILURE = 1
+DECLINED = 3  # the answer says what it could not answer instead of answering another question
 
 
 class DeassistError(Exception):

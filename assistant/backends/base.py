@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+from assistant.reading import Verdict
+
+if TYPE_CHECKING:
+    from assistant.graph.briefs import AgentBrief
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,7 @@ class ModelTurn:
     usage: TurnUsage = field(default_factory=TurnUsage)
     model: str = ""
     notes: tuple[str, ...] = ()  # what the backend changed about the request (shown with --verbose)
+    verdict: Verdict | None = None  # set by a backend that knows whether it answered (the offline planner)
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,7 @@ class ModelRequest:
     model_alias: str = "sonnet"
     temperature: float = 0.2
     max_tokens: int = 4096
+    brief: AgentBrief | None = None  # the same brief as typed data, for a backend that reads structure
 
 
 class ModelBackend(Protocol):

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from assistant.cli import MODEL_HELP
-from tools.errors import FAILURE, USAGE, DeassistError
+from tools.errors import DECLINED, FAILURE, USAGE, DeassistError
 
 if TYPE_CHECKING:
     from assistant.session import Session
@@ -48,7 +48,11 @@ def ask(
     verbose: bool,
     allow_privileged_role: bool,
 ) -> None:
-    """Ask the agents a one-shot question (progress on stderr, the answer on stdout)."""
+    """Ask the agents a one-shot question (progress on stderr, the answer on stdout).
+
+    Exits 0 when answered, 3 when the answer declines (it says what it could not answer), 1 when SQL
+    in the answer failed validation, 2 for bad usage.
+    """
     import sys
 
     from assistant.cli.ask_render import AskRenderer
@@ -78,6 +82,8 @@ def ask(
         raise DeassistError(
             "DEA-ASK-SQL-INVALID", "SQL in the answer did not pass validation after 3 repairs", exit_code=FAILURE
         )
+    if renderer.declined:
+        raise SystemExit(DECLINED)
 
 
 def _waiting_session(probe: Session) -> Session:

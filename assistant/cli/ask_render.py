@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from assistant import events
+from assistant.reading import DECLINED as OUTCOME_DECLINED
 
 if TYPE_CHECKING:
     from assistant.session import Session
@@ -22,6 +23,7 @@ class AskRenderer:
         self.answer: events.FinalAnswer | None = None
         self.error: events.ErrorEvent | None = None
         self.failed_validation = False
+        self.declined = False
         self.tool_calls: list[dict[str, Any]] = []
         self.approvals: list[dict[str, Any]] = []
         self.usage = {
@@ -82,6 +84,7 @@ class AskRenderer:
         elif isinstance(event, events.FinalAnswer):
             self.answer = event
             self.failed_validation = bool(event.failed_sql)
+            self.declined = event.outcome == OUTCOME_DECLINED
         elif isinstance(event, events.ErrorEvent):
             self.error = event
         elif isinstance(event, events.Notice) and self.verbose and event not in self._noticed:
@@ -105,6 +108,9 @@ class AskRenderer:
                 "failed_sql": self.answer.failed_sql,
                 "truncated": self.answer.truncated,
                 "commit_message": self.answer.commit_message,
+                "outcome": self.answer.outcome,
+                "declined_reason": self.answer.declined_reason,
+                "reading": self.answer.reading.to_dict() if self.answer.reading else None,
                 "approvals": self.approvals,
                 "usage": self.usage | {"cost_usd": round(self.usage["cost_usd"], 6)},
                 "model": session.model_name,

@@ -1,13 +1,17 @@
 """What each agent is told: the request, the language, the relevant part of the schema, the notes.
 
-Sections are tagged (`<request>`, `<sources>`, `<notes from="...">`) so a model and the offline
-planner read the same message the same way.
+A model reads the brief as tagged text (`<request>`, `<sources>`, `<notes from="...">`); a backend
+that reads structure (the offline planner) gets the same brief as an `AgentBrief` on the request, so
+no backend re-parses the prose the graph wrote.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
+from assistant.reading import Verdict
 from assistant.roster import Persona
 from assistant.routing.cards import cards_to_lines
 from assistant.toolbox.catalog import relevant_tables, schema_brief
@@ -22,6 +26,56 @@ def coordinator_brief(request: str, roster: Mapping[str, Persona]) -> str:
     return "\n".join(lines)
 
 
+ROLE_LEAD = "lead"
+ROLE_COLLABORATOR = "collaborator"
+
+
+@dataclass(frozen=True)
+class Note:
+    agent: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PastTurn:
+    """An earlier turn of the session: what was asked and how the answer read it."""
+
+    request: str
+    answer: str
+    verdict: Verdict = field(default_factory=Verdict)
+
+
+@dataclass(frozen=True)
+class AgentBrief:
+    request: str
+    role: str  # ROLE_LEAD | ROLE_COLLABORATOR
+    lead: str
+    language: str
+    catalog: Catalog = field(default_factory=Catalog)
+    dialect: str = "duckdb"
+    tables: list[str] = field(default_factory=list)  # the tables relevant to the request, most relevant first
+    notes: list[Note] = field(default_factory=list)
+    collaborators: list[str] = field(default_factory=list)
+    memory: str = ""
+    history: list[PastTurn] = field(default_factory=list)
+
+    def facts(self) -> dict[str, Any]:
+        """Everything but the catalog, as JSON-able values the graph's checkpointer can store."""
+        data = asdict(self)
+        data.pop("catalog")
+        data["history"] = [{"request": t.request, "answer": t.answer, "verdict": t.verdict.to_dict()} for t in self.history]
+        return data
+
+    @classmethod
+    def from_facts(cls, facts: dict[str, Any], catalog: Catalog) -> AgentBrief:
+        return cls(
+            **{k: v for k, v in facts.items() if k not in {"notes", "history"}},
+            catalog=catalog,
+            notes=[Note(**n) for n in facts.get("notes", [])],
+            history=[PastTurn(t["request"], t["answer"], Verdict.from_dict(t.get("verdict"))) for t in facts.get("history", [])],
+        )
+
+
 def agent_brief(
     *,
     request: str,
@@ -33,26 +87,48 @@ def agent_brief(
     collaborators: list[str] | None = None,
     dialect: str = "duckdb",
     memory: str = "",
-) -> str:
-    parts = [f"<role>{role}</role>", f"<lead>{lead}</lead>", f"<language>{language}</language>"]
-    if collaborators:
-        parts.append(f"<collaborators>{', '.join(collaborators)}</collaborators>")
+    history: list[dict[str, Any]] | None = None,
+) -> AgentBrief:
+    """The brief for one agent; `history` holds the session's earlier turns as the graph stores them."""
+    return AgentBrief(
+        request=request,
+        role=role,
+        lead=lead,
+        language=language,
+        catalog=catalog,
+        dialect=dialect,
+        tables=[t.name for t in relevant_tables(catalog, request)] if catalog.tables else [],
+        notes=[Note(n["agent"], n["text"]) for n in notes or []],
+        collaborators=list(collaborators or []),
+        memory=memory,
+        history=[
+            PastTurn(t["request"], t.get("answer", ""), Verdict.from_dict(t.get("verdict"))) for t in history or []
+        ],
+    )
+
+
+def render_brief(brief: AgentBrief) -> str:
+    """The brief as the tagged text a model reads."""
+    catalog = brief.catalog
+    parts = [f"<role>{brief.role}</role>", f"<lead>{brief.lead}</lead>", f"<language>{brief.language}</language>"]
+    if brief.collaborators:
+        parts.append(f"<collaborators>{', '.join(brief.collaborators)}</collaborators>")
     if catalog.tables:
-        parts.append(f"<dialect>{dialect}</dialect>")
-        tables = relevant_tables(catalog, request)
+        parts.append(f"<dialect>{brief.dialect}</dialect>")
+        tables = [t for name in brief.tables if (t := catalog.table(name)) is not None]
         parts.append(
-            f'<sources total_tables="{len(catalog.tables)}">\n{schema_brief(catalog, tables, request)}\n</sources>'
+            f'<sources total_tables="{len(catalog.tables)}">\n{schema_brief(catalog, tables, brief.request)}\n</sources>'
         )
     else:
         parts.append("<sources>none given: the user passed no --data</sources>")
-    if memory:
-        parts.append(f"<memory>\n{memory}\n</memory>")
-    for note in notes or []:
-        parts.append(f'<notes from="{note["agent"]}">\n{note["text"]}\n</notes>')
-    parts.append(f"<request>\n{request}\n</request>")
-    if role == "collaborator":
+    if brief.memory:
+        parts.append(f"<memory>\n{brief.memory}\n</memory>")
+    for note in brief.notes:
+        parts.append(f'<notes from="{note.agent}">\n{note.text}\n</notes>')
+    parts.append(f"<request>\n{brief.request}\n</request>")
+    if brief.role == ROLE_COLLABORATOR:
         parts.append(
-            f"You are consulted by the lead, {lead}. Use the tools, then write short notes from your expertise for"
+            f"You are consulted by the lead, {brief.lead}. Use the tools, then write short notes from your expertise for"
             " the lead: findings grounded in the sources, risks, and concrete recommendations. Validate any SQL."
         )
     else:

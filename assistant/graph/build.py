@@ -18,7 +18,7 @@ from typing import Any
 from assistant import events
 from assistant.backends.base import ModelBackend, ModelRequest, ModelTurn, TextBlock, ToolSpec, ToolUseBlock
 from assistant.graph import messages as msg
-from assistant.graph.briefs import agent_brief, coordinator_brief
+from assistant.graph.briefs import AgentBrief, agent_brief, coordinator_brief, render_brief
 from assistant.graph.sqlcheck import MAX_REPAIRS, check_text, failure_note, repair_request
 from assistant.graph.state import AgentInput, AgentOutput, AgentState, GraphState
 from assistant.roster import LEAD, MAX_COLLABORATORS, Persona
@@ -164,9 +164,16 @@ def build_graph(deps: GraphDeps, checkpointer: Any) -> Any:
             collaborators=state["collaborators"] if role == "lead" else None,
             dialect=deps.context.dialect,
             memory=context_for(deps.context.workdir, state["request"]),
+            history=(state.get("history") or [])[-HISTORY_TURNS:],
         )
-        history = _recent_turns(state)
-        return {"agent": name, "role": role, "language": state["language"], "brief": brief, "history": history}
+        return {
+            "agent": name,
+            "role": role,
+            "language": state["language"],
+            "brief": render_brief(brief),
+            "facts": brief.facts(),
+            "history": _recent_turns(state),
+        }
 
     def gather(state: GraphState) -> dict[str, Any]:
         return {}
@@ -175,6 +182,7 @@ def build_graph(deps: GraphDeps, checkpointer: Any) -> Any:
         lead_notes = [n for n in state.get("notes") or [] if n["role"] == "lead"]
         answer = lead_notes[-1]["text"] if lead_notes else ""
         truncated = bool(lead_notes and lead_notes[-1].get("truncated"))
+        verdict = lead_notes[-1].get("verdict") if lead_notes else None
         noted = {n["agent"] for n in state.get("notes") or [] if n["role"] == "collaborator"}
         agents = [state["lead"], *(name for name in state["collaborators"] if name in noted)]
         commits = state.get("commits") or []
@@ -190,7 +198,16 @@ def build_graph(deps: GraphDeps, checkpointer: Any) -> Any:
             "validated_sql": validated,
             "failed_sql": list(dict.fromkeys(state.get("failed") or [])),
             "commit_message": commit_message,
-            "history": [{"request": state["request"], "answer": answer, "agents": agents, "validated_sql": validated}],
+            "verdict": verdict,
+            "history": [
+                {
+                    "request": state["request"],
+                    "answer": answer,
+                    "agents": agents,
+                    "validated_sql": validated,
+                    "verdict": verdict,
+                }
+            ],
         }
 
     graph = StateGraph(GraphState)
@@ -283,6 +300,7 @@ def _agent_subgraph(deps: GraphDeps) -> Any:
             tools=[t.spec for t in tools.values()],
             model_alias=persona.model,
             temperature=persona.temperature,
+            brief=AgentBrief.from_facts(state["facts"], deps.context.catalog),
         )
         turn = deps.backend.complete(request, on_text=lambda text: write(events.TextDelta(name, text)))
         _after_turn(write, name, turn)
@@ -319,7 +337,15 @@ def _agent_subgraph(deps: GraphDeps) -> Any:
             "messages": new,
             "turns": turns,
             "next": END,
-            "notes": [{"agent": name, "role": state["role"], "text": text.strip(), "truncated": truncated}],
+            "notes": [
+                {
+                    "agent": name,
+                    "role": state["role"],
+                    "text": text.strip(),
+                    "truncated": truncated,
+                    "verdict": turn.verdict.to_dict() if turn.verdict else None,
+                }
+            ],
             "validated": [c.sql for c in checks if c.valid],
             "failed": [c.sql for c in failed],
         }

@@ -16,6 +16,7 @@ class AgentInput(TypedDict):
     role: str  # "lead" | "collaborator"
     language: str
     brief: str
+    facts: dict[str, Any]  # the same brief as JSON-able data (AgentBrief.facts), for backends that read structure
     history: list[dict[str, Any]]  # earlier turns of the conversation, as messages
 
 
@@ -56,4 +57,5 @@ class GraphState(TypedDict, total=False):
     failed_sql: list[str]
     agents: list[str]
     commit_message: str | None
+    verdict: dict[str, Any] | None  # the lead's Verdict.to_dict(), when its backend gave one
     history: Annotated[list[dict[str, Any]], operator.add]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.reading import Verdict
+
 
 @dataclass
 class Call:
@@ -15,6 +17,7 @@ class Call:
 @dataclass
 class Reply:
     text: str
+    verdict: Verdict | None = None  # set by the analytic path: answered with its reading, or declined
 
 
 Action = Call | Reply

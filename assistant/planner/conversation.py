@@ -1,4 +1,4 @@
-"""What the planner reads from a ModelRequest: the brief of the current request and the tool results."""
+"""What the planner reads from a ModelRequest: the typed brief of the current request and the tool results."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.backends.base import Message, ModelRequest, TextBlock, ToolResultBlock, ToolUseBlock
-from assistant.planner.text import notes, tags
+from assistant.backends.base import ModelRequest, TextBlock, ToolResultBlock, ToolUseBlock
+from assistant.graph.briefs import AgentBrief
+from assistant.toolbox.catalog import schema_brief
 
 
 @dataclass
@@ -20,18 +21,45 @@ class Step:
 
 @dataclass
 class Conversation:
-    role: str
-    lead: str
-    language: str
-    request: str
-    sources: str
-    dialect: str
-    notes: list[tuple[str, str]]
+    brief: AgentBrief
     tools: set[str]
     steps: list[Step] = field(default_factory=list)
-    repair: str | None = None  # the latest validation feedback on the planner's own answer
     last_text: str = ""
-    memory: str = ""  # what project memory holds about the entities the request mentions
+
+    @property
+    def role(self) -> str:
+        return self.brief.role
+
+    @property
+    def lead(self) -> str:
+        return self.brief.lead
+
+    @property
+    def language(self) -> str:
+        return self.brief.language
+
+    @property
+    def request(self) -> str:
+        return self.brief.request
+
+    @property
+    def dialect(self) -> str:
+        return self.brief.dialect
+
+    @property
+    def memory(self) -> str:
+        return self.brief.memory
+
+    @property
+    def notes(self) -> list[tuple[str, str]]:
+        return [(n.agent, n.text) for n in self.brief.notes]
+
+    @property
+    def sources(self) -> str:
+        """The relevant tables and their columns, as the schema summary the toolbox writes ("" without sources)."""
+        catalog = self.brief.catalog
+        tables = [t for name in self.brief.tables if (t := catalog.table(name)) is not None]
+        return schema_brief(catalog, tables, self.request) if tables else ""
 
     def done(self, name: str) -> list[Step]:
         return [s for s in self.steps if s.name == name]
@@ -42,23 +70,11 @@ class Conversation:
 
 
 def read(request: ModelRequest) -> Conversation:
-    """The current request's brief (the last user message carrying a <request> tag) and what followed it."""
-    start = 0
-    for index, message in enumerate(request.messages):
-        if message.role == "user" and "<request>" in _text(message):
-            start = index
-    brief = tags(_text(request.messages[start]))
-    conversation = Conversation(
-        role=brief.get("role", "lead"),
-        lead=brief.get("lead", "data-engineer"),
-        language=brief.get("language", "en"),
-        request=brief.get("request", _text(request.messages[start])),
-        sources=brief.get("sources", ""),
-        dialect=brief.get("dialect", "duckdb"),
-        notes=notes(_text(request.messages[start])),
-        tools={t.name for t in request.tools},
-        memory=brief.get("memory", ""),
-    )
+    """The request's typed brief and the tool calls and results that followed the brief's message."""
+    if request.brief is None:
+        raise ValueError("the offline planner needs the typed brief of an agent turn")
+    conversation = Conversation(brief=request.brief, tools={t.name for t in request.tools})
+    start = _brief_index(request)
     calls: dict[str, ToolUseBlock] = {}
     for message in request.messages[start + 1 :]:
         for block in message.content:
@@ -69,13 +85,13 @@ def read(request: ModelRequest) -> Conversation:
                 conversation.steps.append(Step(call.name, call.input, _parse(block.content), block.is_error))
             elif isinstance(block, TextBlock) and message.role == "assistant":
                 conversation.last_text = block.text
-            elif isinstance(block, TextBlock) and "<validation" in block.text:
-                conversation.repair = block.text
     return conversation
 
 
-def _text(message: Message) -> str:
-    return "".join(b.text for b in message.content if isinstance(b, TextBlock))
+def _brief_index(request: ModelRequest) -> int:
+    """The brief's message: the first after the session's earlier turns (a request and an answer each)."""
+    history = 2 * len(request.brief.history) if request.brief else 0
+    return min(history, max(len(request.messages) - 1, 0))
 
 
 def _parse(content: str) -> Any:

@@ -34,5 +34,6 @@ def refuse(conv: Conversation, sql: str, reason: str) -> Reply:
         f"{write.heading(lang, 'validation')}\n\nI will not run this SQL: {reason}. deassist runs SQL only in a"
         " read-only, sandboxed DuckDB over the sources passed with `--data` (external access disabled), and"
         " nothing changes a database without your own tools and review.\n\n"
-        f"{write.fence(sql, 'text')}\n\n{write.label(lang)}"
+        # Quoted as refused, not as SQL on offer: the validation gate checks what an answer proposes.
+        f"{write.fence(sql, 'refused')}\n\n{write.label(lang)}"
     )

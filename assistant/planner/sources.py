@@ -1,23 +1,21 @@
-"""The sources: inspect and profile them, and answer simple analytic questions over them."""
+"""The sources: inspect and profile them (analytic questions are assistant/backends/offline/question.py)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from assistant.planner import write
 from assistant.planner.actions import Action, Call, Reply
 from assistant.planner.conversation import Conversation
-from assistant.planner.nlsql import plan_query
-from assistant.planner.sql_requests import diagnostic_lines, validation_loop
 
 
 def source_tables(conv: Conversation) -> list[str]:
-    return re.findall(r"^table (\S+)", conv.sources, re.MULTILINE)
+    """The tables relevant to the request, as the brief chose them."""
+    return list(conv.brief.tables)
 
 
 def has_sources(conv: Conversation) -> bool:
-    return bool(conv.sources) and not conv.sources.startswith("none")
+    return bool(conv.brief.catalog.tables)
 
 
 def no_sources(conv: Conversation) -> Reply:
@@ -127,99 +125,3 @@ def _profile_facts(output: Any) -> list[str]:
             lines.append(f"- duplicate rows: {profile['duplicate_rows']}")
         facts.append("\n".join(lines))
     return facts
-
-
-def _values(conv: Conversation) -> dict[tuple[str, str], list[str]]:
-    done = conv.last("profile")
-    values: dict[tuple[str, str], list[str]] = {}
-    if done is None or not isinstance(done.output, dict):
-        return values
-    for table in done.output.get("tables", []):
-        for column in table["profile"]["columns"]:
-            if column["top_values"] and not column["pii"]:
-                values[(table["name"], column["name"])] = [str(t["value"]) for t in column["top_values"]]
-    return values
-
-
-def question(conv: Conversation, system: str) -> Action:
-    inspected = conv.last("inspect")
-    if inspected is None:
-        if (
-            conv.tools
-            and "search_catalog" in conv.tools
-            and "... and" in conv.sources
-            and not conv.done("search_catalog")
-        ):
-            return Call("search_catalog", {"query": conv.request})
-        names = source_tables(conv)
-        searched = conv.last("search_catalog")
-        if searched and isinstance(searched.output, dict):
-            names = list(dict.fromkeys([*names, *(m["table"] for m in searched.output.get("matches", [])[:6])]))
-        return Call("inspect", {"tables": names})
-    tables = inspected.output.get("tables", []) if isinstance(inspected.output, dict) else []
-    query = plan_query(conv.request, tables, _values(conv), conv.dialect)
-    if (query is None or query.unmatched) and conv.last("profile") is None and "profile" in conv.tools:
-        return Call("profile", {"tables": [t["name"] for t in tables]})
-    if query is None:
-        return Reply(_cannot_map(conv, tables))
-    step = validation_loop(conv, query.sql)
-    if isinstance(step, Call):
-        return step
-    sql, report, _ = step
-    lang = conv.language
-    if not report or not report.get("valid"):
-        return Reply(
-            "\n\n".join(
-                [
-                    write.heading(lang, "sql"),
-                    "**The SQL written for this question does not pass validation**; it was not run:",
-                    *diagnostic_lines(report),
-                    write.fence(sql, "text"),
-                    write.label(lang),
-                ]
-            )
-        )
-    ran = conv.last("run_sql")
-    if ran is None and "run_sql" in conv.tools:
-        return Call("run_sql", {"sql": sql, "limit": 50})
-    parts = [write.heading(lang, "answer")]
-    if ran is not None and not ran.is_error and isinstance(ran.output, dict):
-        result = ran.output
-        parts.append(_answer_sentence(result))
-        parts.append(write.markdown_table(result["columns"], result["rows"]))
-        if result.get("masked"):
-            parts.append(f"Personal data masked in these rows: {', '.join(result['masked'])}.")
-    else:
-        reason = ran.output if ran is not None else "run_sql is not among this agent's tools"
-        parts.append(f"The query was validated but not run ({reason}). Run it with `--yes` to see the result.")
-    parts.append(write.heading(lang, "sql"))
-    parts.append(write.fence(sql))
-    parts.append(write.heading(lang, "how"))
-    parts.append("\n".join(f"- {s}" for s in query.steps))
-    if query.unmatched:
-        parts.append(f"Words not mapped onto the schema or the data: {', '.join(query.unmatched)}.")
-    parts.append(write.label(lang))
-    return Reply("\n\n".join(parts))
-
-
-def _answer_sentence(result: dict[str, Any]) -> str:
-    rows = result["rows"]
-    if not rows:
-        return "The query returns no rows."
-    if len(rows) == 1 and len(result["columns"]) == 1:
-        return f"**{result['columns'][0]} = {rows[0][0]}**"
-    first = ", ".join(
-        f"{c} = {round(v, 2) if isinstance(v, float) else v}" for c, v in zip(result["columns"], rows[0], strict=True)
-    )
-    return (
-        f"{len(rows)} row{'s' * (len(rows) != 1)}{' (truncated)' if result.get('truncated') else ''}; first: {first}."
-    )
-
-
-def _cannot_map(conv: Conversation, tables: list[dict[str, Any]]) -> str:
-    names = ", ".join(t["name"] for t in tables)
-    return (
-        "The offline planner could not map this question onto the tables it knows "
-        f"({names}): name a table, a column to aggregate or group by, or a value found in the data.\n\n"
-        + write.label(conv.language)
-    )

@@ -240,7 +240,7 @@ def explain(conv: Conversation, system: str) -> Action:
     described = conv.last("describe_sql")
     if described is None:
         return Call("describe_sql", {"sql": sql})
-    if conv.sources and not conv.sources.startswith("none") and not conv.done("validate_sql"):
+    if conv.brief.catalog.tables and not conv.done("validate_sql"):
         return Call("validate_sql", {"sql": sql})
     lang = conv.language
     parts = [write.heading(lang, "explanation")]

@@ -41,14 +41,8 @@ def related(a: str, b: str) -> bool:
 
 
 def tags(text: str) -> dict[str, str]:
-    """The tagged sections of a brief: `<request>...</request>` -> {"request": "..."} (first of each)."""
+    """The tagged sections of the coordinator's message (`<roster>`, `<request>`), first of each."""
     found: dict[str, str] = {}
     for match in re.finditer(r"<([a-z_]+)(?: [^>]*)?>(.*?)</\1>", text, re.DOTALL):
         found.setdefault(match.group(1), match.group(2).strip())
     return found
-
-
-def notes(text: str) -> list[tuple[str, str]]:
-    return [
-        (m.group(1), m.group(2).strip()) for m in re.finditer(r'<notes from="([^"]+)">(.*?)</notes>', text, re.DOTALL)
-    ]

@@ -31,10 +31,15 @@ def test_ask_json_is_one_document(run_cli) -> None:
         "usage",
         "model",
         "session",
+        "outcome",
+        "declined_reason",
+        "reading",
     }
     assert document["agents"] == ["data-engineer"] and document["model"] == "offline"
-    assert [c["name"] for c in document["tool_calls"]] == ["route", "inspect", "validate_sql", "run_sql"]
-    assert document["validated_sql"][0].startswith("SELECT c.customer_id")
+    assert [c["name"] for c in document["tool_calls"]] == ["route", "validate_sql", "run_sql"]
+    assert document["validated_sql"][0].startswith("SELECT\n  orders.customer_id")
+    assert document["outcome"] == "answered" and document["declined_reason"] is None
+    assert document["reading"]["measures"] == [{"function": "sum", "table": "orders", "column": "amount"}]
     assert document["usage"]["input_tokens"] == 0 and document["commit_message"] is None
     assert done.err == ""
 

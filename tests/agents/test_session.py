@@ -19,7 +19,7 @@ def test_an_approved_query_runs_and_its_rows_reach_the_answer(ask) -> None:
     asked: list[ev.ApprovalRequest] = []
     events = ask(QUESTION, [SHOP], approve=lambda request: asked.append(request) or True)
     assert [a.kind for a in asked] == ["run_sql"]
-    assert "SUM(o.amount)" in asked[0].detail and "customers.csv" in asked[0].summary
+    assert "SUM(orders.amount)" in asked[0].detail and "customers.csv" in asked[0].summary
     decisions = [e for e in events if isinstance(e, ev.ApprovalDecision)]
     assert decisions == [ev.ApprovalDecision(asked[0].approval_id, True)]
     result = next(e for e in events if isinstance(e, ev.ToolResult) and e.name == "run_sql")

@@ -42,14 +42,17 @@ def test_an_offline_run_grades_reports_and_gates_on_the_score(run_cli, suite: Pa
 
     report = json.loads((tmp_path / "out" / "report.json").read_text())
     assert (report["model"], report["passed"], report["total"], report["score"]) == ("offline", 1, 2, 0.5)
-    assert report["by_category"] == {"smoke": {"passed": 1, "total": 1, "score": 1.0},
-                                     "smoke-other": {"passed": 0, "total": 1, "score": 0.0}}
+    assert (report["correct"], report["wrong"], report["declined"]) == (1, 1, 0)
+    assert report["by_category"] == {
+        "smoke": {"passed": 1, "total": 1, "score": 1.0, "correct": 1, "wrong": 0, "declined": 0},
+        "smoke-other": {"passed": 0, "total": 1, "score": 0.0, "correct": 0, "wrong": 1, "declined": 0},
+    }
     first, second = report["cases"]
     assert first["passed"] and first["why"] == "" and "data-engineer" in first["agents"]
     assert first["tool_calls"] >= 1 and first["seconds"] > 0 and first["tokens"] == {"input": 0, "output": 0}
     assert not second["passed"] and "zebra-unicorn-4711" in second["why"]
     markdown = (tmp_path / "out" / "report.md").read_text()
-    assert "| smoke-other | 0 | 1 | 0% |" in markdown and "| smoke-impossible-phrase | smoke-other | FAIL |" in markdown
+    assert "| smoke-other | 0 | 1 | 0 | 1 | 0% |" in markdown and "| smoke-impossible-phrase | smoke-other | wrong |" in markdown
 
     below = run_cli("eval", str(suite), "--min-score", "0.6")
     assert below.code == 1

@@ -26,7 +26,7 @@ async def test_an_approved_run_shows_its_rows_and_the_streamed_answer(make_app) 
         await ask(pilot, app)
         await until(pilot, lambda: isinstance(app.screen, ApprovalScreen), "the approval modal")
         assert app.screen.request.kind == "run_sql"
-        assert "SELECT COUNT(*) AS order_count\nFROM orders" in app.screen.request.detail
+        assert "SELECT\n  COUNT(*) AS order_count\nFROM orders" in app.screen.request.detail
         assert not app.conversation.query(DataTable), "nothing may run before Yes"
         assert app.agents.agents["data-engineer"].state == "waiting for you"
         await pilot.press("y")

@@ -2,6 +2,9 @@
 
 It routes by BM25 over the roster's routing cards, calls the same tools through tool_use blocks, and writes
 its answers from the tool results it reads back, each answer labelled as the offline planner's.
+It reads the typed brief on the request, never the prose the graph wrote for a model. Analytic
+questions go through the pipeline in this package: lexicon (per language, as data) -> understand
+(a typed Reading, or a decline) -> to_sql (sqlglot) -> validate -> run (question.py).
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import hashlib
 from collections.abc import Callable
 
 from assistant.backends.base import ModelRequest, ModelTurn, TextBlock, ToolUseBlock
+from assistant.reading import Verdict
 
 CHUNK = 400
 
@@ -18,18 +22,19 @@ class OfflineBackend:
     name = "offline"
 
     def complete(self, request: ModelRequest, on_text: Callable[[str], None] | None = None) -> ModelTurn:
-        from assistant.planner import conversation, plan
+        from assistant.backends.offline import kinds
+        from assistant.planner import conversation
         from assistant.planner.actions import Call
 
         if any(tool.name == "route" for tool in request.tools):
             return self._route(request)
         conv = conversation.read(request)
-        action = plan.next_action(conv, request.system)
+        action = kinds.next_action(conv, request.system)
         if isinstance(action, Call):
             if action.name not in conv.tools:
                 return self._text(f"The {action.name} tool is not available to this agent.", on_text)
             return ModelTurn([ToolUseBlock(self._id(request), action.name, action.input)], "tool_use", model=self.name)
-        return self._text(action.text, on_text)
+        return self._text(action.text, on_text, action.verdict)
 
     def _route(self, request: ModelRequest) -> ModelTurn:
         from assistant.planner.text import tags
@@ -47,11 +52,11 @@ class OfflineBackend:
         )
         return ModelTurn([block], "tool_use", model=self.name)
 
-    def _text(self, text: str, on_text: Callable[[str], None] | None) -> ModelTurn:
+    def _text(self, text: str, on_text: Callable[[str], None] | None, verdict: Verdict | None = None) -> ModelTurn:
         if on_text:
             for start in range(0, len(text), CHUNK):
                 on_text(text[start : start + CHUNK])
-        return ModelTurn([TextBlock(text)], "end_turn", model=self.name)
+        return ModelTurn([TextBlock(text)], "end_turn", model=self.name, verdict=verdict)
 
     @staticmethod
     def _id(request: ModelRequest) -> str:
