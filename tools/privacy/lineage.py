@@ -37,16 +37,20 @@ def trace_output_columns(sql: str, catalog: Catalog, dialect: str) -> list[Outpu
     from sqlglot.errors import SqlglotError
     from sqlglot.optimizer.qualify import qualify
 
+    from tools.errors import DeassistError
+    from tools.sql.depth import deep_recursion
+
     schema = {t.name: {c.name: "VARCHAR" for c in t.columns} for t in catalog.tables}
     try:
-        expression = sqlglot.parse_one(sql, read=dialect)
-        if not isinstance(expression, exp.Query):
-            return None
-        qualified = qualify(
-            expression, schema=schema, dialect=dialect, validate_qualify_columns=False, quote_identifiers=False
-        )
-        return _Tracer(catalog).query(qualified, {}, {})
-    except (SqlglotError, RecursionError, ValueError, KeyError):
+        with deep_recursion():
+            expression = sqlglot.parse_one(sql, read=dialect)
+            if not isinstance(expression, exp.Query):
+                return None
+            qualified = qualify(
+                expression, schema=schema, dialect=dialect, validate_qualify_columns=False, quote_identifiers=False
+            )
+            return _Tracer(catalog).query(qualified, {}, {})
+    except (SqlglotError, DeassistError, ValueError, KeyError):
         return None
 
 

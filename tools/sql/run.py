@@ -18,6 +18,7 @@ from typing import Any
 
 from tools.catalog.model import Catalog
 from tools.errors import FAILURE, DeassistError
+from tools.sql.depth import reads_nested_sql
 from tools.sql.sandbox import quote
 from tools.sql.statements import split_statements
 
@@ -57,6 +58,7 @@ def run_query(sql: str, catalog: Catalog, *, limit: int = 1000, timeout_s: float
     return _run_duckdb(statement, catalog, limit, timeout_s)
 
 
+@reads_nested_sql
 def vet(sql: str, dialect: str, catalog: Catalog) -> str:
     """The one read-only query in `sql`, or a refusal saying why it will not run."""
     import sqlglot

@@ -7,6 +7,7 @@ from typing import Any
 
 from tools.errors import FAILURE, DeassistError
 from tools.sql import diagnostics as codes
+from tools.sql.depth import reads_nested_sql
 from tools.sql.diagnostics import Diagnostic, position
 from tools.sql.dialects import SqlglotWarnings, resolve_dialect
 from tools.sql.statements import statement_spans
@@ -21,6 +22,7 @@ class TranspileResult:
         return {"sql": self.sql, "warnings": [w.to_dict() for w in self.warnings]}
 
 
+@reads_nested_sql
 def transpile_sql(sql: str, read: str, write: str) -> TranspileResult:
     """`sql` in dialect `write`; a statement that does not parse in `read` is an error (exit 1)."""
     import sqlglot
