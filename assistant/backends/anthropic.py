@@ -8,6 +8,7 @@ only while nothing of it has reached `on_text`, so the user never sees text twic
 
 from __future__ import annotations
 
+import math
 import os
 import random
 import threading
@@ -34,6 +35,7 @@ from assistant.backends.base import (
     ToolUseBlock,
     TurnUsage,
 )
+from assistant.seconds import parse_seconds
 from tools.errors import FAILURE, USAGE, DeassistError
 
 # Persona aliases -> the current model of each family; DEASSIST_MODEL_SONNET (etc.) overrides.
@@ -120,7 +122,7 @@ class AnthropicBackend:
         self.model = resolve_model(model) if model else None
         self.name = f"anthropic:{self.model}" if self.model else "anthropic"
         self.base_url = base_url or os.environ.get("ANTHROPIC_BASE_URL") or "https://api.anthropic.com"
-        self.timeout = timeout if timeout is not None else _env_number("DEASSIST_MODEL_TIMEOUT", 120.0)
+        self.timeout = timeout if timeout is not None else _env_seconds("DEASSIST_MODEL_TIMEOUT", 120.0)
         self.retries = retries if retries is not None else int(_env_number("DEASSIST_MODEL_RETRIES", 4))
         self.backoff = backoff if backoff is not None else _env_number("DEASSIST_MODEL_BACKOFF", 0.5)
         self._key = key.strip()
@@ -314,6 +316,14 @@ def _describe(exc: Exception, model: str, base_url: str) -> tuple[str, str, int]
     return "DEA-MODEL-API", f"the API failed (HTTP {exc.status_code}{', ' + kind if kind else ''}): {detail}", FAILURE
 
 
+def _env_seconds(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    try:
+        return parse_seconds(value) if value else default
+    except ValueError as exc:
+        raise DeassistError("DEA-MODEL-CONFIG", f"{name}: {exc}") from None
+
+
 def _env_number(name: str, default: float) -> float:
     value = os.environ.get(name)
     if not value:
@@ -322,6 +332,6 @@ def _env_number(name: str, default: float) -> float:
         number = float(value)
     except ValueError:
         raise DeassistError("DEA-MODEL-CONFIG", f"{name} must be a number, not {value!r}") from None
-    if number < 0:
-        raise DeassistError("DEA-MODEL-CONFIG", f"{name} must not be negative, not {value!r}")
+    if not math.isfinite(number) or number < 0:
+        raise DeassistError("DEA-MODEL-CONFIG", f"{name} must be a finite number, not negative: not {value!r}")
     return number

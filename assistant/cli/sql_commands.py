@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from assistant.seconds import parse_seconds
 from tools.errors import FAILURE, DeassistError
 
 if TYPE_CHECKING:
@@ -160,6 +161,21 @@ def transpile(file: str, read: str, write: str, fmt: str) -> None:
         click.echo(render_diagnostic(warning, sql, name), err=True)
 
 
+class Seconds(click.ParamType):
+    """A timeout option: finite, positive seconds (see assistant.seconds)."""
+
+    name = "seconds"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        try:
+            return parse_seconds(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+SECONDS = Seconds()
+
+
 @click.command()
 @click.argument("file", required=False, default="-")
 @click.option(
@@ -175,7 +191,7 @@ def transpile(file: str, read: str, write: str, fmt: str) -> None:
     "timeout_s",
     default=30.0,
     show_default=True,
-    type=click.FloatRange(min=0.01),
+    type=SECONDS,
     help="Seconds before the query is stopped.",
 )
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
