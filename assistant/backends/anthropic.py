@@ -269,10 +269,14 @@ class AnthropicBackend:
 
     def _error(self, exc: Exception, model: str, *, broke_off: bool) -> DeassistError:
         """One line, stable code; the API key never appears (it is masked should a server echo it)."""
-        code, message, exit_code = _describe(exc, model, self.base_url)
+        display, secrets = _url_display(self.base_url)
+        code, message, exit_code = _describe(exc, model, display)
         if broke_off:
             message = f"the reply broke off after it began streaming: {message}"
-        return DeassistError(code, message.replace(self._key, "***"), exit_code=exit_code)
+        message = message.replace(self.base_url, display)
+        for secret in sorted({self._key, *secrets}, key=len, reverse=True):
+            message = message.replace(secret, "***")
+        return DeassistError(code, message, exit_code=exit_code)
 
 
 def _block_param(block: Block) -> dict[str, Any]:
@@ -289,6 +293,26 @@ def _retryable(exc: anthropic.APIStatusError) -> bool:
     if exc.status_code == 200:  # an `error` event inside a streaming reply
         return exc.type in RETRYABLE_STREAM_ERRORS
     return exc.status_code in (408, 409, 429) or exc.status_code >= 500
+
+
+def _url_display(url: str) -> tuple[str, set[str]]:
+    """`url` as errors may show it (no user, password, query or fragment), and the parts left out,
+    which are masked wherever else they appear (a transport error may quote the whole URL)."""
+    from urllib.parse import parse_qsl, unquote, urlsplit
+
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return "the configured ANTHROPIC_BASE_URL", set()
+    secrets = {parts.query, parts.fragment, parts.netloc.rpartition("@")[0]}
+    # Single parts are masked only when long enough not to hit ordinary text (`x=1`, user `a`).
+    singles = [parts.username, parts.password, *(value for _, value in parse_qsl(parts.query))]
+    secrets |= {value for value in singles if value and len(value) >= 4}
+    secrets = {s for s in secrets if s}
+    secrets |= {unquote(secret) for secret in secrets}
+    return f"{parts.scheme}://{host}{port}{parts.path}{'?***' if parts.query else ''}", secrets
 
 
 def _describe(exc: Exception, model: str, base_url: str) -> tuple[str, str, int]:

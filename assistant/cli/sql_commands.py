@@ -18,6 +18,18 @@ if TYPE_CHECKING:
 
 def read_sql(file: str) -> tuple[str, str]:
     """(text, display name) of FILE or stdin (`-`); missing, binary or non-UTF-8 input is a usage error."""
+    data, name = _read_input(file)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DeassistError("DEA-INPUT-ENCODING", f"{name}: not UTF-8 text (byte {exc.start})") from None
+    if not text.strip():
+        raise DeassistError("DEA-SQL-EMPTY", f"{name}: no SQL to read (the input is empty)")
+    return text, name
+
+
+def _read_input(file: str) -> tuple[bytes, str]:
+    """The bytes of FILE or stdin (`-`) and its display name; missing or binary input is a usage error."""
     if file == "-":
         data = sys.stdin.buffer.read()
         name = "<stdin>"
@@ -34,13 +46,7 @@ def read_sql(file: str) -> tuple[str, str]:
         name = file
     if b"\x00" in data[:8192]:
         raise DeassistError("DEA-INPUT-BINARY", f"{name}: binary file, expected SQL text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DeassistError("DEA-INPUT-ENCODING", f"{name}: not UTF-8 text (byte {exc.start})") from None
-    if not text.strip():
-        raise DeassistError("DEA-SQL-EMPTY", f"{name}: no SQL to read (the input is empty)")
-    return text, name
+    return data, name
 
 
 def render_diagnostic(diagnostic: Diagnostic, sql: str, name: str) -> str:
@@ -97,10 +103,13 @@ def validate(file: str, schemas: tuple[str, ...], dialect: str, fmt: str, batch:
 
     dialect = resolve_dialect(dialect)
     if batch:
-        lines = read_sql(batch)[0].splitlines()
+        data, name = _read_input(batch)
+        if not data.strip():
+            raise DeassistError("DEA-SQL-EMPTY", f"{name}: no SQL to read (the input is empty)")
         validator = SqlValidator(load_catalog(list(schemas), dialect), dialect)
         failed = False
-        for number, line in enumerate(lines, 1):
+        # Lines are decoded one by one: a line that is not UTF-8 gets its own error and the rest are validated.
+        for number, line in enumerate(data.removeprefix(b"\xef\xbb\xbf").splitlines(), 1):
             if not line.strip():
                 continue
             result = _batch_line(validator, line, number, single)
@@ -119,8 +128,12 @@ def validate(file: str, schemas: tuple[str, ...], dialect: str, fmt: str, batch:
     sys.exit(0 if report.valid else FAILURE)
 
 
-def _batch_line(validator: Any, line: str, number: int, single: bool) -> dict[str, Any]:
+def _batch_line(validator: Any, raw: bytes, number: int, single: bool) -> dict[str, Any]:
     """One output object for one input line; a bad line is reported here and the batch goes on."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return _line_error(None, "DEA-INPUT-ENCODING", f"line {number}: not UTF-8 text (byte {exc.start})")
     try:
         item = json.loads(line)
     except json.JSONDecodeError as exc:
