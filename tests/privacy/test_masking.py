@@ -49,3 +49,14 @@ def test_untraceable_lineage_stays_visible_when_no_source_holds_personal_data() 
     rows = [[1, 2]]
     assert mask_result("SELECT * FROM range(1) r, orders", ["r", "order_id"], rows, catalog, "duckdb") == []
     assert rows == [[1, 2]]
+
+
+def test_a_source_column_holding_emails_under_another_name_is_traced_by_its_values(tmp_path: Path) -> None:
+    path = tmp_path / "vendors.csv"
+    path.write_text("ref,contact,city\n1,ada@example.com,Paris\n2,grace@example.org,Oslo\n", encoding="utf-8")
+    catalog = load_catalog([str(path)])
+    sql = "SELECT replace(contact, '@', ' at ') AS reach, upper(city) AS town, count(contact) OVER () AS n FROM vendors"
+    result = run_query(sql, catalog)
+    rows = [list(r) for r in result.rows]
+    assert mask_result(sql, result.columns, rows, catalog, "duckdb") == ["reach"]
+    assert rows[0] == ["a***", "PARIS", 2]
