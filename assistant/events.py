@@ -86,6 +86,15 @@ class FinalAnswer:
     validated_sql: list[str] = field(default_factory=list)
     commit_message: str | None = None
     failed_sql: list[str] = field(default_factory=list)  # SQL shown that still failed validation after repairs
+    truncated: bool = False  # the lead's answer still hit the model's output limit after its continuations
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something a face shows only when asked to be verbose: what a backend changed or left out."""
+
+    agent: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -107,4 +116,5 @@ Event = (
     | Usage
     | FinalAnswer
     | ErrorEvent
+    | Notice
 )

@@ -70,6 +70,7 @@ class Session:
         self.catalog = Catalog()
         self._context = ToolContext(self.catalog, config.workdir)
         self._tools = toolbox()
+        self.sources: list[str] = []
         for source in config.sources:
             self.add_source(source)
         self._graph: Any = None
@@ -80,6 +81,7 @@ class Session:
         from tools.catalog import read_source
 
         self.catalog = self.catalog.merge(read_source(source))
+        self.sources.append(source)
         self._context.close()
         self._context.catalog = self.catalog
         kinds = {t.source.kind for t in self.catalog.tables}
@@ -106,21 +108,40 @@ class Session:
     ) -> Iterator[events.Event]:
         """Continue a request left waiting for approval (the process stopped, or the face went away)."""
         graph = self._compiled(cancel or threading.Event())
-        pending = list(graph.get_state(self._thread()).interrupts)
+        snapshot = graph.get_state(self._thread())
+        pending = list(snapshot.interrupts)
         if not pending:
             yield events.ErrorEvent(
                 "DEA-ASK-NOTHING-PENDING", f"session {self.name!r} has no request waiting for approval"
             )
             return
-        yield from _errors_as_events(self._resume(graph, pending, approve, cancel or threading.Event()))
+        yield from _errors_as_events(self._resume(graph, pending, snapshot.values, approve, cancel or threading.Event()))
+
+    def pending(self) -> list[events.ApprovalRequest]:
+        """The approvals this session's last request is stranded at (empty when none is)."""
+        snapshot = self._compiled(threading.Event()).get_state(self._thread())
+        return [events.ApprovalRequest(**interrupt.value) for interrupt in snapshot.interrupts]
+
+    def waiting_sessions(self) -> list[str]:
+        """The names of the sessions in this data directory stranded at an approval, the most recent first."""
+        graph = self._compiled(threading.Event())
+        assert self._conn is not None
+        rows = self._conn.execute(
+            "SELECT thread_id FROM checkpoints GROUP BY thread_id ORDER BY max(checkpoint_id) DESC"
+        ).fetchall()
+        return [name for (name,) in rows if graph.get_state({"configurable": {"thread_id": name}}).interrupts]
 
     def _resume(
         self,
         graph: Any,
         pending: list[Any],
+        values: dict[str, Any],
         approve: Callable[[events.ApprovalRequest], bool] | None,
         cancel: threading.Event,
     ) -> Iterator[events.Event]:
+        for source in values.get("sources") or []:  # the tools that run now need what the request could see
+            if source not in self.sources:
+                self.add_source(source)
         answers = yield from self._decide(pending, approve)
         yield from self._run(graph, self._resume_command(answers), approve, cancel)
 
@@ -130,6 +151,7 @@ class Session:
         self._context.written.clear()  # files written by this request, for its commit message
         payload: Any = {
             "request": request,
+            "sources": list(self.sources),
             "language": detect_language(request),
             "notes": None,
             "validated": None,
@@ -169,6 +191,7 @@ class Session:
             validated_sql=list(state.get("validated_sql") or []),
             commit_message=state.get("commit_message"),
             failed_sql=list(state.get("failed_sql") or []),
+            truncated=bool(state.get("truncated")),
         )
 
     def _decide(

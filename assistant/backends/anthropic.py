@@ -8,9 +8,7 @@ only while nothing of it has reached `on_text`, so the user never sees text twic
 
 from __future__ import annotations
 
-import math
 import os
-import random
 import threading
 import time
 from collections import OrderedDict
@@ -35,16 +33,10 @@ from assistant.backends.base import (
     ToolUseBlock,
     TurnUsage,
 )
-from assistant.seconds import parse_seconds
+from assistant.backends.endpoint import redact_endpoint
+from assistant.backends.models import ANTHROPIC_BASE_URL, resolve_model
+from assistant.backends.retry import backoff_delay, env_number, env_seconds
 from tools.errors import FAILURE, USAGE, DeassistError
-
-# Persona aliases -> the current model of each family; DEASSIST_MODEL_SONNET (etc.) overrides.
-MODEL_ALIASES: dict[str, str] = {
-    "sonnet": "claude-sonnet-5-5",
-    "opus": "claude-opus-5-5",
-    "haiku": "claude-haiku-5-5",
-}
-
 
 @dataclass(frozen=True)
 class Price:
@@ -75,14 +67,6 @@ STOP_REASONS = {"end_turn", "tool_use", "max_tokens", "stop_sequence", "refusal"
 RETRYABLE_STREAM_ERRORS = {"overloaded_error", "rate_limit_error", "api_error"}
 EPHEMERAL = {"type": "ephemeral"}
 CACHEABLE_BLOCKS = {"text", "tool_use", "tool_result"}
-
-
-def resolve_model(alias_or_id: str) -> str:
-    """The model id for a persona's `model`: an alias maps to MODEL_ALIASES or $DEASSIST_MODEL_<ALIAS>."""
-    alias = alias_or_id.strip().lower()
-    if alias in MODEL_ALIASES:
-        return os.environ.get(f"DEASSIST_MODEL_{alias.upper()}") or MODEL_ALIASES[alias]
-    return alias_or_id.strip()
 
 
 def cost_usd(model: str, usage: TurnUsage) -> float:
@@ -121,10 +105,10 @@ class AnthropicBackend:
             )
         self.model = resolve_model(model) if model else None
         self.name = f"anthropic:{self.model}" if self.model else "anthropic"
-        self.base_url = base_url or os.environ.get("ANTHROPIC_BASE_URL") or "https://api.anthropic.com"
-        self.timeout = timeout if timeout is not None else _env_seconds("DEASSIST_MODEL_TIMEOUT", 120.0)
-        self.retries = retries if retries is not None else int(_env_number("DEASSIST_MODEL_RETRIES", 4))
-        self.backoff = backoff if backoff is not None else _env_number("DEASSIST_MODEL_BACKOFF", 0.5)
+        self.base_url = base_url or os.environ.get("ANTHROPIC_BASE_URL") or ANTHROPIC_BASE_URL
+        self.timeout = timeout if timeout is not None else env_seconds("DEASSIST_MODEL_TIMEOUT", 120.0)
+        self.retries = retries if retries is not None else int(env_number("DEASSIST_MODEL_RETRIES", 4))
+        self.backoff = backoff if backoff is not None else env_number("DEASSIST_MODEL_BACKOFF", 0.5)
         self._key = key.strip()
         self._sleep = sleep
         self._client = anthropic.Anthropic(
@@ -152,7 +136,7 @@ class AnthropicBackend:
                     on_text(text)
 
             try:
-                return self._stream(params, emit)
+                return self._noted(self._stream(params, emit), request, params)
             except anthropic.APIStatusError as exc:
                 retryable = _retryable(exc)
                 failure: Exception = exc
@@ -167,11 +151,12 @@ class AnthropicBackend:
     def _params(self, request: ModelRequest) -> dict[str, Any]:
         """The Messages API request: cache breakpoints on the system prompt, the last tool and the last block.
 
-        A persona's temperature is not sent: the API version this SDK speaks rejects sampling
-        parameters on current models (a 400), so the persona prompt carries the intent instead.
+        A persona's temperature is not sent: the API version this SDK speaks has no sampling
+        parameters (the SDK refuses them; the API answers a 400), so the turn notes it for --verbose.
         """
+        model = self.model or resolve_model(request.model_alias)
         params: dict[str, Any] = {
-            "model": self.model or resolve_model(request.model_alias),
+            "model": model,
             "max_tokens": request.max_tokens,
             "messages": [self._message(message) for message in request.messages],
         }
@@ -185,6 +170,11 @@ class AnthropicBackend:
         if last and last[-1]["type"] in CACHEABLE_BLOCKS:
             last[-1]["cache_control"] = EPHEMERAL
         return params
+
+    @staticmethod
+    def _noted(turn: ModelTurn, request: ModelRequest, params: dict[str, Any]) -> ModelTurn:
+        note = f"{params['model']} takes no temperature: the persona's {request.temperature:g} was not sent"
+        return replace(turn, notes=(*turn.notes, note))
 
     def _message(self, message: Message) -> dict[str, Any]:
         tool_ids = tuple(block.id for block in message.content if isinstance(block, ToolUseBlock))
@@ -256,27 +246,16 @@ class AnthropicBackend:
         )
 
     def _delay(self, attempt: int, failure: Exception) -> float:
-        """Exponential backoff with jitter, or the server's retry-after when it asks for longer (at most 60 s)."""
-        delay = min(self.backoff * 2**attempt, 30.0) * random.uniform(0.8, 1.0)
         response = getattr(failure, "response", None)
-        if response is not None and response.status_code != 200:
-            after = response.headers.get("retry-after")
-            try:
-                delay = max(delay, min(float(after), 60.0)) if after else delay
-            except ValueError:
-                pass
-        return delay
+        after = response.headers.get("retry-after") if response is not None and response.status_code != 200 else None
+        return backoff_delay(attempt, self.backoff, after)
 
     def _error(self, exc: Exception, model: str, *, broke_off: bool) -> DeassistError:
         """One line, stable code; the API key never appears (it is masked should a server echo it)."""
-        display, secrets = _url_display(self.base_url)
-        code, message, exit_code = _describe(exc, model, display)
+        code, message, exit_code = _describe(exc, model, self.base_url)
         if broke_off:
             message = f"the reply broke off after it began streaming: {message}"
-        message = message.replace(self.base_url, display)
-        for secret in sorted({self._key, *secrets}, key=len, reverse=True):
-            message = message.replace(secret, "***")
-        return DeassistError(code, message, exit_code=exit_code)
+        return DeassistError(code, redact_endpoint(message.replace(self._key, "***"), self.base_url), exit_code=exit_code)
 
 
 def _block_param(block: Block) -> dict[str, Any]:
@@ -293,26 +272,6 @@ def _retryable(exc: anthropic.APIStatusError) -> bool:
     if exc.status_code == 200:  # an `error` event inside a streaming reply
         return exc.type in RETRYABLE_STREAM_ERRORS
     return exc.status_code in (408, 409, 429) or exc.status_code >= 500
-
-
-def _url_display(url: str) -> tuple[str, set[str]]:
-    """`url` as errors may show it (no user, password, query or fragment), and the parts left out,
-    which are masked wherever else they appear (a transport error may quote the whole URL)."""
-    from urllib.parse import parse_qsl, unquote, urlsplit
-
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        port = f":{parts.port}" if parts.port else ""
-    except ValueError:
-        return "the configured ANTHROPIC_BASE_URL", set()
-    secrets = {parts.query, parts.fragment, parts.netloc.rpartition("@")[0]}
-    # Single parts are masked only when long enough not to hit ordinary text (`x=1`, user `a`).
-    singles = [parts.username, parts.password, *(value for _, value in parse_qsl(parts.query))]
-    secrets |= {value for value in singles if value and len(value) >= 4}
-    secrets = {s for s in secrets if s}
-    secrets |= {unquote(secret) for secret in secrets}
-    return f"{parts.scheme}://{host}{port}{parts.path}{'?***' if parts.query else ''}", secrets
 
 
 def _describe(exc: Exception, model: str, base_url: str) -> tuple[str, str, int]:
@@ -339,23 +298,3 @@ def _describe(exc: Exception, model: str, base_url: str) -> tuple[str, str, int]
         return "DEA-MODEL-REQUEST", f"the API rejected the request: {detail}", FAILURE
     return "DEA-MODEL-API", f"the API failed (HTTP {exc.status_code}{', ' + kind if kind else ''}): {detail}", FAILURE
 
-
-def _env_seconds(name: str, default: float) -> float:
-    value = os.environ.get(name)
-    try:
-        return parse_seconds(value) if value else default
-    except ValueError as exc:
-        raise DeassistError("DEA-MODEL-CONFIG", f"{name}: {exc}") from None
-
-
-def _env_number(name: str, default: float) -> float:
-    value = os.environ.get(name)
-    if not value:
-        return default
-    try:
-        number = float(value)
-    except ValueError:
-        raise DeassistError("DEA-MODEL-CONFIG", f"{name} must be a number, not {value!r}") from None
-    if not math.isfinite(number) or number < 0:
-        raise DeassistError("DEA-MODEL-CONFIG", f"{name} must be a finite number, not negative: not {value!r}")
-    return number

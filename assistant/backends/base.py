@@ -63,6 +63,7 @@ class ModelTurn:
     stop_reason: Literal["end_turn", "tool_use", "max_tokens", "stop_sequence", "refusal"]
     usage: TurnUsage = field(default_factory=TurnUsage)
     model: str = ""
+    notes: tuple[str, ...] = ()  # what the backend changed about the request (shown with --verbose)
 
 
 @dataclass(frozen=True)

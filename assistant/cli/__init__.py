@@ -15,6 +15,12 @@ import click
 
 from tools.errors import FAILURE, USAGE, DeassistError
 
+# The --model help every command shares (assistant.backends.get_backend reads the name).
+MODEL_HELP = (
+    "offline, anthropic[:<model>], openai:<model>, ollama:<model> or vllm:<model>"
+    " (default: $DEASSIST_MODEL, the config's model, anthropic with a key, else offline)."
+)
+
 # name -> "module:attribute" of a click command; one line per command, imported on use.
 COMMANDS: dict[str, str] = {
     "validate": "assistant.cli.sql_commands:validate",
@@ -30,8 +36,9 @@ COMMANDS: dict[str, str] = {
     "pipeline": "assistant.cli.drafting_commands:pipeline",
     "quality": "assistant.cli.drafting_commands:quality",
     "chat": "assistant.cli.chat_command:chat",
-    "eval": "assistant.cli.eval_command:eval_command",
+    "eval": "evals.cli:eval_command",
     "memory": "assistant.cli.memory_commands:memory",
+    "models": "assistant.cli.models_command:models",
 }
 
 
@@ -76,6 +83,7 @@ HELP: dict[str, str] = {
     "chat": "Open the chat TUI.",
     "eval": "Run the offline eval suite.",
     "memory": "Add, search and show what the agents remember about your platform.",
+    "models": "List the model backends, their models, which are reachable now, and the default.",
 }
 
 

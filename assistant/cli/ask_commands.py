@@ -5,10 +5,15 @@ from __future__ import annotations
 import json
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+from assistant.cli import MODEL_HELP
 from tools.errors import FAILURE, USAGE, DeassistError
+
+if TYPE_CHECKING:
+    from assistant.session import Session
 
 # --- deassist ask ----------------------------------------------------------------------------------
 
@@ -16,19 +21,26 @@ from tools.errors import FAILURE, USAGE, DeassistError
 @click.command()
 @click.argument("request", required=False, default="")
 @click.option("--data", "sources", multiple=True, metavar="SRC", help="A file, folder, database or DSN (repeats).")
-@click.option("--model", default=None, help="offline, anthropic or anthropic:<model> (default: anthropic with a key).")
+@click.option("--model", default=None, help=MODEL_HELP)
 @click.option(
     "--session", "session_name", default=None, metavar="NAME", help="Continue (or start) a named conversation."
 )
+@click.option(
+    "--resume", default=None, is_flag=False, flag_value="", metavar="[SESSION]",
+    help="Finish a request left waiting for approval (the most recent such session when none is named).",
+)
 @click.option("--yes", "auto_approve", is_flag=True, help="Approve running queries and writing files without asking.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document instead of streaming.")
+@click.option("--verbose", "-v", is_flag=True, help="Also say what the backend changed or left out of a request.")
 def ask(
     request: str,
     sources: tuple[str, ...],
     model: str | None,
     session_name: str | None,
+    resume: str | None,
     auto_approve: bool,
     as_json: bool,
+    verbose: bool,
 ) -> None:
     """Ask the agents a one-shot question (progress on stderr, the answer on stdout)."""
     import sys
@@ -36,12 +48,17 @@ def ask(
     from assistant.cli.ask_render import AskRenderer
     from assistant.session import Session, SessionConfig
 
-    if not request.strip():
+    if resume is not None and (request.strip() or session_name):
+        raise DeassistError("DEA-USAGE", "--resume takes no request and no --session: it finishes the one waiting")
+    if resume is None and not request.strip():
         raise DeassistError("DEA-ASK-EMPTY", 'the request is empty: deassist ask "what you want"', exit_code=USAGE)
-    session = Session(SessionConfig(model, list(sources), session_name, auto_approve, Path.cwd()))
-    renderer = AskRenderer(as_json=as_json, interactive=sys.stdin.isatty() and not as_json)
+    session = Session(SessionConfig(model, list(sources), resume or session_name, auto_approve, Path.cwd()))
+    renderer = AskRenderer(as_json=as_json, interactive=sys.stdin.isatty() and not as_json, verbose=verbose)
     try:
-        for event in session.ask(request, approve=renderer.approve):
+        if resume == "":
+            session = _waiting_session(session)
+        stream = session.resume(approve=renderer.approve) if resume is not None else session.ask(request, approve=renderer.approve)
+        for event in stream:
             renderer.handle(event)
     finally:
         session.close()
@@ -52,6 +69,19 @@ def ask(
         raise DeassistError(
             "DEA-ASK-SQL-INVALID", "SQL in the answer did not pass validation after 3 repairs", exit_code=FAILURE
         )
+
+
+def _waiting_session(probe: Session) -> Session:
+    """The most recent session stranded at an approval, opened with `probe`'s settings; `probe` is closed."""
+    from dataclasses import replace
+
+    from assistant.session import Session
+
+    waiting = probe.waiting_sessions()
+    probe.close()
+    if not waiting:
+        raise DeassistError("DEA-ASK-NOTHING-PENDING", "no session is waiting for approval", exit_code=USAGE)
+    return Session(replace(probe.config, session=waiting[0]), backend=probe.backend)
 
 
 # --- deassist agents -------------------------------------------------------------------------------

@@ -15,8 +15,9 @@ if TYPE_CHECKING:
 
 
 class AskRenderer:
-    def __init__(self, *, as_json: bool, interactive: bool) -> None:
+    def __init__(self, *, as_json: bool, interactive: bool, verbose: bool = False) -> None:
         self.as_json = as_json
+        self.verbose = verbose
         self.interactive = interactive
         self.answer: events.FinalAnswer | None = None
         self.error: events.ErrorEvent | None = None
@@ -32,6 +33,7 @@ class AskRenderer:
         }
         self._calls: dict[str, dict[str, Any]] = {}
         self._written: dict[str, int] = {}
+        self._noticed: set[events.Notice] = set()
         self._status: Any = None
         if not as_json and sys.stderr.isatty():
             from rich.console import Console
@@ -82,6 +84,12 @@ class AskRenderer:
             self.failed_validation = bool(event.failed_sql)
         elif isinstance(event, events.ErrorEvent):
             self.error = event
+        elif isinstance(event, events.Notice) and self.verbose and event not in self._noticed:
+            self._noticed.add(event)  # a backend notes the same thing on every turn: say it once
+            if self.as_json:  # stdout holds the document; notices still go to stderr
+                click.echo(f"{event.agent}: {event.text}", err=True)
+            else:
+                self._progress(f"  {event.agent}: {event.text}")
 
     def finish(self, session: Session) -> None:
         if self._status is not None:
@@ -95,6 +103,7 @@ class AskRenderer:
                 "tool_calls": self.tool_calls,
                 "validated_sql": self.answer.validated_sql,
                 "failed_sql": self.answer.failed_sql,
+                "truncated": self.answer.truncated,
                 "commit_message": self.answer.commit_message,
                 "approvals": self.approvals,
                 "usage": self.usage | {"cost_usd": round(self.usage["cost_usd"], 6)},
@@ -110,6 +119,8 @@ class AskRenderer:
             Console().print(Markdown(self.answer.text))
         else:
             click.echo(self.answer.text)
+        if self.answer.truncated:
+            self._progress("the answer is truncated: it reached the model's output limit")
         self._progress(f"agents: {', '.join(self.answer.agents)} · session {session.name}")
 
     def _progress(self, line: str) -> None:

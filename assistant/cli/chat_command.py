@@ -8,12 +8,13 @@ from pathlib import Path
 
 import click
 
+from assistant.cli import MODEL_HELP
 from tools.errors import DeassistError
 
 
 @click.command()
 @click.option("--data", "sources", multiple=True, metavar="SRC", help="A source for the session's catalog (repeat).")
-@click.option("--model", default=None, help="offline, or anthropic:<model> (default: anthropic with a key, else offline).")
+@click.option("--model", default=None, help=MODEL_HELP)
 @click.option("--session", default=None, help="Resume or start the named session.")
 def chat(sources: tuple[str, ...], model: str | None, session: str | None) -> None:
     """Open the chat TUI."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant import events
-from assistant.backends.base import ModelBackend, ModelRequest, TextBlock, ToolSpec, ToolUseBlock
+from assistant.backends.base import ModelBackend, ModelRequest, ModelTurn, TextBlock, ToolSpec, ToolUseBlock
 from assistant.graph import messages as msg
 from assistant.graph.briefs import agent_brief, coordinator_brief
 from assistant.graph.sqlcheck import MAX_REPAIRS, check_text, failure_note, repair_request
@@ -31,6 +31,11 @@ COORDINATOR = "coordinator"
 MAX_TURNS = 10
 MAX_COLLABORATORS = 3
 HISTORY_TURNS = 3
+# A reply cut at the output limit is asked to go on this many times before it is marked truncated.
+MAX_CONTINUATIONS = 2
+CONTINUE = "Your reply was cut at the output limit. Continue exactly where it stopped, without repeating anything."
+# What the coordinator sees of earlier answers: enough to know what a follow-up refers to.
+ROUTE_ANSWER_CHARS = 600
 COMMIT_LABEL = {"en": "Proposed commit message:", "zh-TW": "建議的提交訊息：", "ko": "제안하는 커밋 메시지:"}
 
 
@@ -112,16 +117,17 @@ def build_graph(deps: GraphDeps, checkpointer: Any) -> Any:
         write = get_stream_writer()
         write(events.AgentStarted(COORDINATOR, "coordinator"))
         persona = deps.roster.get(COORDINATOR)
+        brief = msg.user_text(coordinator_brief(state["request"], _agents(deps.roster)))
         request = ModelRequest(
             system=persona.system_prompt if persona else "Route the request to the agents it needs.",
-            messages=[msg.to_message(msg.user_text(coordinator_brief(state["request"], _agents(deps.roster))))],
+            messages=[msg.to_message(m) for m in [*_recent_turns(state, ROUTE_ANSWER_CHARS), brief]],
             tools=[route_tool(deps.roster)],
             model_alias=persona.model if persona else "haiku",
             temperature=persona.temperature if persona else 0.0,
             max_tokens=512,
         )
         turn = deps.backend.complete(request)
-        write(_usage(turn))
+        _after_turn(write, COORDINATOR, turn)
         lead, collaborators, reason = parse_route(turn.content, deps.roster)
         call = next((b for b in turn.content if isinstance(b, ToolUseBlock) and b.name == "route"), None)
         if call is not None:
@@ -161,12 +167,7 @@ def build_graph(deps: GraphDeps, checkpointer: Any) -> Any:
             dialect=deps.context.dialect,
             memory=context_for(deps.context.workdir, state["request"]),
         )
-        history: list[dict[str, Any]] = []
-        for turn in (state.get("history") or [])[-HISTORY_TURNS:]:
-            history += [
-                msg.user_text(turn["request"]),
-                {"role": "assistant", "content": [{"type": "text", "text": turn["answer"]}]},
-            ]
+        history = _recent_turns(state)
         return {"agent": name, "role": role, "language": state["language"], "brief": brief, "history": history}
 
     def gather(state: GraphState) -> dict[str, Any]:
@@ -175,6 +176,7 @@ def build_graph(deps: GraphDeps, checkpointer: Any) -> Any:
     def finish(state: GraphState) -> dict[str, Any]:
         lead_notes = [n for n in state.get("notes") or [] if n["role"] == "lead"]
         answer = lead_notes[-1]["text"] if lead_notes else ""
+        truncated = bool(lead_notes and lead_notes[-1].get("truncated"))
         noted = {n["agent"] for n in state.get("notes") or [] if n["role"] == "collaborator"}
         agents = [state["lead"], *(name for name in state["collaborators"] if name in noted)]
         commits = state.get("commits") or []
@@ -185,6 +187,7 @@ def build_graph(deps: GraphDeps, checkpointer: Any) -> Any:
         validated = list(dict.fromkeys(state.get("validated") or []))
         return {
             "answer": answer,
+            "truncated": truncated,
             "agents": agents,
             "validated_sql": validated,
             "failed_sql": list(dict.fromkeys(state.get("failed") or [])),
@@ -219,6 +222,33 @@ def _files_commit(context: ToolContext, agents: list[str]) -> str | None:
 
     files = ", ".join(sorted(context.written)[:3]) + (" ..." if len(context.written) > 3 else "")
     return attributed_message("feat", None, f"add {files}", agents)
+
+
+def _recent_turns(state: GraphState, answer_chars: int | None = None) -> list[dict[str, Any]]:
+    """The conversation's last turns as messages; answers cut to `answer_chars` where only their gist matters."""
+    messages: list[dict[str, Any]] = []
+    for turn in (state.get("history") or [])[-HISTORY_TURNS:]:
+        answer = turn["answer"]
+        if answer_chars is not None and len(answer) > answer_chars:
+            answer = answer[:answer_chars] + " …"
+        messages += [msg.user_text(turn["request"]), {"role": "assistant", "content": [{"type": "text", "text": answer}]}]
+    return messages
+
+
+def _after_turn(write: Any, agent: str, turn: ModelTurn) -> None:
+    """Count the turn, pass on what the backend noted, and stop on a refusal: it is shown, never dressed as an answer."""
+    write(_usage(turn))
+    for note in turn.notes:
+        write(events.Notice(agent, note))
+    if turn.stop_reason == "refusal":
+        said = " ".join("".join(b.text for b in turn.content if isinstance(b, TextBlock)).split())
+        said = f' ("{said[:200]}{"…" if len(said) > 200 else ""}")' if said else ""
+        raise DeassistError(
+            "DEA-MODEL-REFUSED",
+            f"{turn.model or 'the model'} declined to answer{said}: rephrase the request to say what the data work is"
+            " for, or ask another model with --model",
+            exit_code=FAILURE,
+        )
 
 
 def _usage(turn: Any) -> events.Usage:
@@ -258,8 +288,15 @@ def _agent_subgraph(deps: GraphDeps) -> Any:
             temperature=persona.temperature,
         )
         turn = deps.backend.complete(request, on_text=lambda text: write(events.TextDelta(name, text)))
-        write(_usage(turn))
+        _after_turn(write, name, turn)
         reply = msg.to_dict("assistant", turn.content)
+        text = state.get("partial", "") + msg.text_of(reply)
+        continued = state.get("continued", 0)
+        truncated = turn.stop_reason == "max_tokens"
+        if truncated and continued < MAX_CONTINUATIONS and msg.text_of(reply):
+            # Tool calls cut mid-input are dropped: only the text goes back, to be continued.
+            new += [msg.to_dict("assistant", [TextBlock(msg.text_of(reply))]), msg.user_text(CONTINUE)]
+            return {"messages": new, "turns": turns, "continued": continued + 1, "partial": text, "next": "model"}
         new.append(reply)
         calls = msg.tool_uses(reply)
         if calls and turn.stop_reason == "tool_use" and tools:
@@ -271,25 +308,27 @@ def _agent_subgraph(deps: GraphDeps) -> Any:
                 )
             for call in calls:
                 write(events.ToolCall(name, call["id"], call["name"], call["input"]))
-            return {"messages": new, "turns": turns, "next": "tools"}
-        text = msg.text_of(reply)
+            return {"messages": new, "turns": turns, "partial": "", "continued": 0, "next": "tools"}
         with deps.lock:
             checks = check_text(deps.context, text)
         for check in checks:
             write(events.ValidationResult(name, check.sql, check.dialect, check.valid, check.diagnostics))
         failed = [c for c in checks if not c.valid]
         repairs = state.get("repairs", 0)
-        if failed and repairs < MAX_REPAIRS:
+        if failed and repairs < MAX_REPAIRS and not truncated:
             new.append(msg.user_text(repair_request(failed, repairs + 1)))
-            return {"messages": new, "turns": turns, "repairs": repairs + 1, "next": "model"}
+            return {"messages": new, "turns": turns, "repairs": repairs + 1, "partial": "", "continued": 0, "next": "model"}
         if failed:
             text += "\n" + failure_note(failed, state["language"])
+        if truncated:
+            text = text.rstrip() + f"\n\n[truncated: the reply reached the model's output limit ({continued} continuation"
+            text += f"{'s' * (continued != 1)} asked for); ask for the rest, or for a shorter answer]"
         write(events.AgentFinished(name))
         return {
             "messages": new,
             "turns": turns,
             "next": END,
-            "notes": [{"agent": name, "role": state["role"], "text": text.strip()}],
+            "notes": [{"agent": name, "role": state["role"], "text": text.strip(), "truncated": truncated}],
             "validated": [c.sql for c in checks if c.valid],
             "failed": [c.sql for c in failed],
         }

@@ -23,6 +23,8 @@ class AgentState(AgentInput, total=False):
     messages: Annotated[list[dict[str, Any]], operator.add]
     turns: int
     repairs: int
+    continued: int  # replies cut at max_tokens that were asked to continue
+    partial: str  # their text, to which the continuation is appended
     next: str
     notes: Annotated[list[dict[str, Any]], collect]
     validated: Annotated[list[str], collect]
@@ -39,6 +41,7 @@ class AgentOutput(TypedDict, total=False):
 
 class GraphState(TypedDict, total=False):
     request: str
+    sources: list[str]  # the session's sources when the request was asked, so a resumed run has them too
     language: str
     lead: str
     collaborators: list[str]
@@ -48,6 +51,7 @@ class GraphState(TypedDict, total=False):
     commits: Annotated[list[str], collect]
     route_reason: str
     answer: str
+    truncated: bool
     validated_sql: list[str]
     failed_sql: list[str]
     agents: list[str]

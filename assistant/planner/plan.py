@@ -18,6 +18,8 @@ def classify(conv: Conversation) -> str:
     text = conv.request.lower()
     if conv.role == "collaborator":
         return "notes"
+    if memory.states_fact(conv):
+        return "remember"
     if draft.drafting_tool(text) and sources.has_sources(conv) and not given_sql(conv.request):
         return "draft"
     if re.search(r"commit message|commit msg|提交訊息|커밋 메시지|커밋 메세지", text):
@@ -91,6 +93,7 @@ def next_action(conv: Conversation, system: str) -> Action:
         "unsafe": _refuse,
         "notes": design.notes,
         "recall": memory.recall,
+        "remember": memory.record,
     }.get(kind, other)(conv, system)
 
 

@@ -94,12 +94,14 @@ class StartupFailed(Message):
 
 
 class SessionOpened(Message):
-    """The session is open; `earlier` holds the turns a resumed session already had."""
+    """The session is open; `earlier` holds the turns a resumed session already had, `waiting` the
+    approvals its last request was stranded at (the process stopped before they were answered)."""
 
-    def __init__(self, session: Session, earlier: list[dict[str, Any]]) -> None:
+    def __init__(self, session: Session, earlier: list[dict[str, Any]], waiting: list[ApprovalRequest]) -> None:
         super().__init__()
         self.session = session
         self.earlier = earlier
+        self.waiting = waiting
 
 
 class ChatApp(App[None]):
@@ -208,11 +210,11 @@ class ChatApp(App[None]):
             self._hand_over(SessionEvent(ErrorEvent("DEA-INTERNAL", f"the session did not open: {type(exc).__name__}: {exc}")))
             return
         try:
-            earlier = session.history()
+            earlier, waiting = session.history(), session.pending()
         except DeassistError as exc:
             self._hand_over(SessionEvent(ErrorEvent(exc.code, exc.message)))
-            earlier = []
-        self._hand_over(SessionOpened(session, earlier))
+            earlier, waiting = [], []
+        self._hand_over(SessionOpened(session, earlier, waiting))
 
     def on_startup_failed(self, message: StartupFailed) -> None:
         self.startup_error = message.error
@@ -229,6 +231,10 @@ class ChatApp(App[None]):
         if message.earlier:
             turns = len(message.earlier)
             await self.conversation.add_note(f"resumed session {message.session.name}: {turns} earlier turn{'s' * (turns != 1)}")
+        if message.waiting:
+            # Its question is asked again in the modal; the answer lets the stranded request finish.
+            await self.conversation.add_note(f"a request of this session is waiting for your approval: {message.waiting[0].summary}")
+            self._begin_turn(None)
         pending, self.pending = self.pending, []
         for text in pending:
             await self.start_turn(text, echoed=True)
@@ -253,15 +259,24 @@ class ChatApp(App[None]):
             return
         if not echoed:
             await self.conversation.add_user(text)
+        self._begin_turn(text)
+
+    def _begin_turn(self, text: str | None) -> None:
+        assert self.session is not None
         self.cancel = threading.Event()
         self.status.busy = True
         self.agents.new_turn()
         self.run_turn(self.session, text, self.cancel)
 
     @work(thread=True, group="turn", exit_on_error=False)
-    def run_turn(self, session: Session, text: str, cancel: threading.Event) -> None:
+    def run_turn(self, session: Session, text: str | None, cancel: threading.Event) -> None:
+        """Ask `text`, or with None resume the request the session was stranded at."""
+        def approve(request: ApprovalRequest) -> bool:
+            return self._approve_in_thread(request, cancel)
+
         try:
-            for event in session.ask(text, approve=lambda request: self._approve_in_thread(request, cancel), cancel=cancel):
+            stream = session.resume(approve=approve, cancel=cancel) if text is None else session.ask(text, approve=approve, cancel=cancel)
+            for event in stream:
                 self._hand_over(SessionEvent(event))
         except DeassistError as exc:
             self._hand_over(SessionEvent(ErrorEvent(exc.code, exc.message)))

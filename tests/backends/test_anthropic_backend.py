@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from assistant.backends.anthropic import MODEL_ALIASES, PRICES, cost_usd
+from assistant.backends.anthropic import PRICES, cost_usd
 from assistant.backends.base import (
     Message,
     ModelRequest,
@@ -17,6 +17,7 @@ from assistant.backends.base import (
     ToolUseBlock,
     TurnUsage,
 )
+from assistant.backends.models import MODEL_ALIASES
 from tests.backends.conftest import API_KEY
 from tests.backends.stub_server import Reply
 from tools.errors import DeassistError

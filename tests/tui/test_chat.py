@@ -156,3 +156,27 @@ async def test_resuming_a_session_shows_its_earlier_turns(make_app) -> None:
         await until(pilot, lambda: "resumed session resumed: 1 earlier turn" in shown_text(again), "the earlier turn")
         text = shown_text(again)
         assert QUESTION in text and "**order_count = 300**" in text and "agents: data-engineer" in text
+
+
+async def test_opening_a_session_stranded_at_an_approval_asks_it_again(make_app, tmp_path: Path) -> None:
+    from assistant.backends.offline import OfflineBackend
+    from assistant.events import ApprovalRequest
+    from assistant.session import Session, SessionConfig
+    from tests.conftest import ROOT
+    from tests.tui.conftest import SHOP
+
+    config = SessionConfig(sources=[str(ROOT / SHOP)], session="stranded", home=tmp_path / "home", workdir=tmp_path)
+    session = Session(config, OfflineBackend())
+    stream = session.ask(QUESTION)
+    stranded = next(e for e in stream if isinstance(e, ApprovalRequest))
+    stream.close()  # the process stopped at the question
+    session.close()
+
+    app = make_app(session="stranded", sources=())
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ApprovalScreen), "the stranded approval")
+        assert app.screen.request.approval_id == stranded.approval_id
+        assert "waiting for your approval: " + stranded.summary in shown_text(app)
+        await pilot.press("y")
+        await until(pilot, lambda: "agents: data-engineer" in shown_text(app), "the finished answer")
+        assert "**order_count = 300**" in shown_text(app) and not app.status.busy

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from assistant.cli import MODEL_HELP
 from tools.errors import FAILURE, USAGE, DeassistError
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
 @click.command("eval")
 @click.argument("suites", nargs=-1)
-@click.option("--model", default="offline", show_default=True, help="offline, anthropic or anthropic:<model>.")
+@click.option("--model", default="offline", show_default=True, help=MODEL_HELP)
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Cases run in parallel.")
 @click.option("--report", "report_path", type=click.Path(path_type=Path), help="Write PATH.json and PATH.md.")
 @click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True,
