@@ -35,3 +35,34 @@ def test_errors_name_the_server_without_its_credentials(failure: str, run_cli) -
     assert "127.0.0.1" in done.err or failure == "http"
     for secret in SECRETS:
         assert secret not in done.err and secret not in done.out
+
+
+@pytest.mark.parametrize(
+    ("message", "url", "expected"),
+    [
+        (
+            "cannot reach http://ada-user:pa55w0rd-xyz@db:8080/v1: refused",
+            "http://ada-user:pa55w0rd-xyz@db:8080/v1",
+            "cannot reach http://db:8080/v1: refused",
+        ),
+        (
+            "GET /v1/models?token=tok-123456789&x=1 failed for user ada-user",
+            "https://ada-user@llm.internal/v1?token=tok-123456789&x=1",
+            "GET /v1/models?*** failed for user ***",
+        ),
+        ("no reply from https://api.anthropic.com in time", "https://api.anthropic.com", "no reply from https://api.anthropic.com in time"),
+        ("port 1 of 127.0.0.1 refused", "http://127.0.0.1:1/?x=1", "port 1 of 127.0.0.1 refused"),
+    ],
+)
+def test_redact_endpoint(message: str, url: str, expected: str) -> None:
+    from assistant.backends.endpoint import redact_endpoint
+
+    assert redact_endpoint(message, url) == expected
+
+
+def test_the_models_listing_shows_servers_without_credentials(run_cli) -> None:
+    url = _with_credentials(_closed_port_url(), True)
+    done = run_cli("models", env={"ANTHROPIC_API_KEY": "sk-ant-test", "ANTHROPIC_BASE_URL": url})
+    assert "127.0.0.1" in done.out
+    for secret in SECRETS:
+        assert secret not in done.out and secret not in done.err
