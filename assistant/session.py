@@ -39,6 +39,7 @@ class SessionConfig:
     auto_approve: bool = False  # --yes
     workdir: Path = field(default_factory=Path.cwd)  # where drafted files / commits go
     home: Path | None = None  # data dir: $DEASSIST_HOME, else platformdirs user_data_dir("deassist")
+    allow_privileged_role: bool = False  # --allow-privileged-role: run_sql may use a PostgreSQL superuser
 
 
 def data_home(home: Path | None = None) -> Path:
@@ -68,7 +69,10 @@ class Session:
         self.home = data_home(config.home)
         self.roster = load_roster(repository_root(config.workdir))
         self.catalog = Catalog()
-        self._context = ToolContext(self.catalog, config.workdir)
+        from tools.sql.policy import load_sql_policy
+
+        policy = load_sql_policy(config.workdir).allowing_privileged_role(config.allow_privileged_role)
+        self._context = ToolContext(self.catalog, config.workdir, sql_policy=policy)
         self._tools = toolbox()
         self.sources: list[str] = []
         for source in config.sources:

@@ -6,6 +6,8 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,3 +87,27 @@ def pg_dsn() -> str:
             raise
         pytest.skip(f"no PostgreSQL server at {PG_DSN}: {str(exc).splitlines()[0]}")
     return PG_DSN
+
+
+@contextmanager
+def read_only_role(dsn: str) -> Iterator[str]:
+    """`dsn` as a fresh login role holding only pg_read_all_data: the role docs/security.md tells users
+    to create (the test server's `postgres` is a superuser, which `run` refuses). Dropped afterwards."""
+    import uuid
+
+    import psycopg
+    from psycopg import sql
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    role = f"deassist_reader_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(dsn, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)))
+        admin.execute(sql.SQL("GRANT pg_read_all_data TO {}").format(sql.Identifier(role)))
+    try:
+        yield make_conninfo(**(conninfo_to_dict(dsn) | {"user": role}))
+    finally:
+        with psycopg.connect(dsn, autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", [role]
+            )
+            admin.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))

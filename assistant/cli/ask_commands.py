@@ -32,6 +32,11 @@ if TYPE_CHECKING:
 @click.option("--yes", "auto_approve", is_flag=True, help="Approve running queries and writing files without asking.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document instead of streaming.")
 @click.option("--verbose", "-v", is_flag=True, help="Also say what the backend changed or left out of a request.")
+@click.option(
+    "--allow-privileged-role",
+    is_flag=True,
+    help="Let queries run on PostgreSQL as a superuser or a server-file role (functions are still checked).",
+)
 def ask(
     request: str,
     sources: tuple[str, ...],
@@ -41,6 +46,7 @@ def ask(
     auto_approve: bool,
     as_json: bool,
     verbose: bool,
+    allow_privileged_role: bool,
 ) -> None:
     """Ask the agents a one-shot question (progress on stderr, the answer on stdout)."""
     import sys
@@ -52,7 +58,10 @@ def ask(
         raise DeassistError("DEA-USAGE", "--resume takes no request and no --session: it finishes the one waiting")
     if resume is None and not request.strip():
         raise DeassistError("DEA-ASK-EMPTY", 'the request is empty: deassist ask "what you want"', exit_code=USAGE)
-    session = Session(SessionConfig(model, list(sources), resume or session_name, auto_approve, Path.cwd()))
+    config = SessionConfig(
+        model, list(sources), resume or session_name, auto_approve, Path.cwd(), allow_privileged_role=allow_privileged_role
+    )
+    session = Session(config)
     renderer = AskRenderer(as_json=as_json, interactive=sys.stdin.isatty() and not as_json, verbose=verbose)
     try:
         if resume == "":

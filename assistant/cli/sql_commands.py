@@ -208,29 +208,44 @@ SECONDS = Seconds()
     help="Seconds before the query is stopped.",
 )
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def run(file: str, sources: tuple[str, ...], limit: int, timeout_s: float, fmt: str) -> None:
+@click.option(
+    "--allow-privileged-role",
+    is_flag=True,
+    help="Run on PostgreSQL as a superuser or a server-file role (refused by default; functions are still checked).",
+)
+def run(file: str, sources: tuple[str, ...], limit: int, timeout_s: float, fmt: str, allow_privileged_role: bool) -> None:
     """Run a read-only query against a local source (writes, ATTACH, COPY, SET, ... are refused)."""
+    from pathlib import Path
+
     from tools.catalog import load_catalog
+    from tools.sql.policy import load_sql_policy
     from tools.sql.run import run_query
+    from tools.terminal_text import visible
 
     sql, _ = read_sql(file)
     catalog = load_catalog(list(sources), "duckdb")
-    result = run_query(sql, catalog, limit=limit, timeout_s=timeout_s)
+    policy = load_sql_policy(Path.cwd()).allowing_privileged_role(allow_privileged_role)
+    result = run_query(sql, catalog, limit=limit, timeout_s=timeout_s, policy=policy)
     if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), default=str, indent=2))
+        from tools.profile.model import jsonable
+
+        data = result.to_dict()
+        data["rows"] = [jsonable(row) for row in data["rows"]]  # NaN and infinities are not JSON: null
+        click.echo(json.dumps(data, default=str, indent=2, allow_nan=False))
     elif fmt == "csv":
         import csv
 
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(result.columns)
-        writer.writerows(result.rows)
+        writer.writerow([visible(c) for c in result.columns])
+        writer.writerows([["" if v is None else visible(str(v)) for v in row] for row in result.rows])
     else:
         from rich.console import Console
+        from rich.markup import escape
         from rich.table import Table
 
-        table = Table(*result.columns, show_lines=False)
+        table = Table(*(escape(visible(c)) for c in result.columns), show_lines=False)
         for row in result.rows:
-            table.add_row(*("NULL" if v is None else str(v) for v in row))
+            table.add_row(*("NULL" if v is None else escape(visible(str(v))) for v in row))
         Console(soft_wrap=True).print(table)
     if result.truncated:
         click.echo(f"note: showing the first {limit} rows (--limit)", err=True)

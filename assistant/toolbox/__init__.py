@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from assistant.backends.base import ToolSpec
 
+from tools.sql.policy import SqlPolicy
+
 if TYPE_CHECKING:
     from tools.catalog.model import Catalog, Table
     from tools.sql.validate import SqlValidator
@@ -43,6 +45,7 @@ class ToolContext:
     dialect: str = "duckdb"
     agents: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
+    sql_policy: SqlPolicy = field(default_factory=SqlPolicy)  # what run_sql may do beyond the defaults
     _validators: dict[str, SqlValidator] = field(default_factory=dict, repr=False)
 
     def validator(self, dialect: str | None = None) -> SqlValidator:

@@ -91,7 +91,9 @@ def run_tool(context: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
     report = validate(context, sql)
     if not report["valid"]:
         return ToolOutput({"ran": False, "validation": report}, is_error=True)
-    result = run_query(sql, context.catalog, limit=int(arguments.get("limit") or RUN_LIMIT))
+    result = run_query(
+        sql, context.catalog, limit=int(arguments.get("limit") or RUN_LIMIT), policy=context.sql_policy
+    )
     data = result.to_dict()
     masked = _mask_personal_data(context, sql, data)
     return ToolOutput(data | {"ran": True, "masked": masked})
@@ -104,7 +106,7 @@ def _mask_personal_data(context: ToolContext, sql: str, data: dict[str, Any]) ->
     from tools.privacy.masking import mask_result
     from tools.profile.model import jsonable
 
-    masked = mask_result(sql, data["columns"], data["rows"], context.catalog, context.dialect)
+    masked = mask_result(sql, data["columns"], data["rows"], context.catalog, context.dialect, context.sql_policy)
     for row in data["rows"]:
         row[:] = [jsonable(v) for v in row]
     return masked

@@ -9,6 +9,7 @@ import pytest
 
 from assistant import events as ev
 from tests.agents.conftest import final
+from tests.conftest import read_only_role
 
 pytestmark = pytest.mark.postgres
 
@@ -33,7 +34,8 @@ def shop_pg(pg_dsn: str) -> Iterator[str]:
             """
         )
     try:
-        yield dsn
+        with read_only_role(dsn) as reader:
+            yield reader
     finally:
         with psycopg.connect(pg_dsn, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

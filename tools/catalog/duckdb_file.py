@@ -1,11 +1,24 @@
-"""DuckDB database files, opened read-only; everything comes from four catalog queries."""
+"""DuckDB database files, opened read-only and locked down; everything comes from catalog queries.
+
+View and macro definitions are read as text and checked (`tools.catalog.external`) before any
+column is listed: one that reaches outside the file is reported and never bound or scanned.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from tools.catalog.external import ExternalObject, external_objects
 from tools.catalog.model import Catalog, Column, ForeignKey, Source, Table
+from tools.duckdb_sandbox import connect_duckdb
 from tools.errors import DeassistError
+
+DEFINITIONS_SQL = (
+    "SELECT view_name, 'view', sql FROM duckdb_views() WHERE database_name = current_database() AND NOT internal "
+    "UNION ALL SELECT function_name, CASE function_type WHEN 'table_macro' THEN 'table macro' ELSE 'macro' END, "
+    "macro_definition FROM duckdb_functions() WHERE database_name = current_database() AND NOT internal "
+    "AND function_type IN ('macro', 'table_macro') AND macro_definition IS NOT NULL"
+)
 
 
 def read_duckdb(path: Path) -> Catalog:
@@ -13,10 +26,11 @@ def read_duckdb(path: Path) -> Catalog:
 
     source = Source("duckdb", str(path), str(path))
     try:
-        conn = duckdb.connect(str(path), read_only=True)
+        conn = connect_duckdb(str(path), read_only=True)
     except duckdb.Error as exc:
         raise DeassistError("DEA-SOURCE-UNREADABLE", f"{path}: {str(exc).splitlines()[0]}") from None
     try:
+        external = external_objects(conn.execute(DEFINITIONS_SQL).fetchall(), "duckdb")
         relations: dict[tuple[str, str], tuple[str, int | None, str | None]] = {}
         for schema, table, kind, size, comment in conn.execute(
             "SELECT schema_name, table_name, 'table', estimated_size, comment FROM duckdb_tables() "
@@ -47,6 +61,7 @@ def read_duckdb(path: Path) -> Catalog:
         raise DeassistError("DEA-SOURCE-UNREADABLE", f"{path}: {str(exc).splitlines()[0]}") from None
     finally:
         conn.close()
+    hostile: dict[str, ExternalObject] = {o.name.lower(): o for o in external if o.kind == "view"}
     return Catalog(
         [
             Table(
@@ -59,7 +74,9 @@ def read_duckdb(path: Path) -> Catalog:
                 schema=None if schema == "main" else schema,
                 kind="view" if kind == "view" else "table",
                 comment=comment or None,
+                external=hostile.get(table.lower()) if kind == "view" else None,
             )
             for (schema, table), (kind, size, comment) in relations.items()
-        ]
+        ],
+        external,
     )

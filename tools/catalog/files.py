@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tools.catalog.model import Catalog, Column, Source, Table
+from tools.duckdb_sandbox import connect_duckdb
 from tools.errors import DeassistError
 
 DATA_SUFFIXES = {
@@ -45,7 +46,7 @@ def file_reader(path: Path) -> str:
 
 def read_files(paths: Sequence[Path]) -> Catalog:
     """One table per file."""
-    conn = _connect()
+    conn = connect_duckdb(files=[str(p) for p in paths])
     try:
         return Catalog([_file_table(conn, path) for path in paths])
     finally:
@@ -55,7 +56,7 @@ def read_files(paths: Sequence[Path]) -> Catalog:
 def read_directory(path: Path) -> Catalog:
     """A table per data file at the top, and one per hive-partitioned folder (or the folder itself)."""
     children = _list_dir(path)
-    conn = _connect()
+    conn = connect_duckdb(directories=[str(path)])
     try:
         if any(_is_partition_dir(child) for child in children):
             return Catalog([_hive_table(conn, path)])
@@ -70,14 +71,6 @@ def read_directory(path: Path) -> Catalog:
             "DEA-SOURCE-EMPTY", f"{path}: the directory holds no CSV, TSV, Parquet, JSON or NDJSON files"
         )
     return Catalog(tables)
-
-
-def _connect():  # noqa: ANN202 - a duckdb connection
-    import duckdb
-
-    conn = duckdb.connect(":memory:")
-    conn.execute("SET enable_progress_bar = false")  # DuckDB would draw its own bar on a terminal
-    return conn
 
 
 def _list_dir(path: Path) -> list[Path]:

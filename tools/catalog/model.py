@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from tools.catalog.external import EXTERNAL, ExternalObject
+
 SourceKind = Literal["ddl", "duckdb", "sqlite", "postgres", "files"]
 
 
@@ -55,6 +57,8 @@ class Table:
     comment: str | None = None
     # For file sources: the DuckDB table function that reads the data (e.g. read_csv('a.csv', ...)).
     reader: str | None = None
+    # A view whose definition reaches outside its database file: listed, never profiled or queried.
+    external: ExternalObject | None = None
 
     def column(self, name: str) -> Column | None:
         lowered = name.lower()
@@ -72,12 +76,15 @@ class Table:
             ],
             "primary_key": list(self.primary_key),
             "foreign_keys": [fk.to_dict() for fk in self.foreign_keys],
+            **({"refused": {"code": EXTERNAL, "message": self.external.message}} if self.external else {}),
         }
 
 
 @dataclass
 class Catalog:
     tables: list[Table] = field(default_factory=list)
+    # Views and macros in source files that reach outside them (views are also marked on their Table).
+    external: list[ExternalObject] = field(default_factory=list)
 
     def table(self, name: str) -> Table | None:
         """Find a table by name, case-insensitively; `schema.table` is accepted too."""
@@ -89,10 +96,11 @@ class Catalog:
         return None
 
     def merge(self, other: Catalog) -> Catalog:
-        return Catalog([*self.tables, *other.tables])
+        return Catalog([*self.tables, *other.tables], [*self.external, *other.external])
 
     def to_dict(self) -> dict[str, Any]:
-        return {"tables": [t.to_dict() for t in self.tables]}
+        refused = [{"code": EXTERNAL, "message": o.message} for o in self.external if o.kind != "view"]
+        return {"tables": [t.to_dict() for t in self.tables]} | ({"refused": refused} if refused else {})
 
 
 __all__ = ["Catalog", "Column", "ForeignKey", "Source", "SourceKind", "Table"]

@@ -61,6 +61,8 @@ def _read_source(spec: str, dialect: str) -> Catalog:
         raise DeassistError("DEA-SOURCE-MISSING", f"{spec}: no such file or directory")
     if is_dir:
         return read_directory(path)
+    if not path.is_file():  # opening a FIFO would wait for a writer forever; a device may never end
+        raise DeassistError("DEA-SOURCE-UNREADABLE", f"{spec}: not a regular file (a FIFO, socket or device)")
     head = _read_head(path)
     if head.startswith(SQLITE_MAGIC):
         return read_sqlite(path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from tools.catalog.external import EXTERNAL
 from tools.catalog.model import Catalog, Table
 from tools.errors import DeassistError
 
@@ -15,11 +16,12 @@ SOURCE_DIALECTS = {"duckdb": "duckdb", "files": "duckdb", "sqlite": "sqlite", "p
 def render_catalog(catalog: Catalog, fmt: str, *, dialect: str = "duckdb") -> str:
     if fmt == "json":
         return json.dumps(catalog.to_dict(), indent=2)
+    notes = [f"{EXTERNAL}: {o.message}" for o in catalog.external if o.kind != "view"]
     if fmt == "markdown":
-        return "\n".join(_markdown_table(t) for t in catalog.tables)
+        return "\n".join([*(_markdown_table(t) for t in catalog.tables), *(f"- {n}" for n in notes)])
     if fmt == "ddl":
         return "\n\n".join(table_ddl(t, dialect) for t in _referenced_first(catalog.tables)) + "\n"
-    return "\n".join(_text_table(t) for t in catalog.tables)
+    return "\n".join([*(_text_table(t) for t in catalog.tables), *notes])
 
 
 def _referenced_first(tables: Sequence[Table]) -> list[Table]:
@@ -74,6 +76,8 @@ def _text_table(table: Table) -> str:
         for c in table.columns
     ]
     lines = [table_summary(table)]
+    if table.external:
+        lines.append(f"  {EXTERNAL}: {table.external.message}")
     if table.comment:
         lines.append(f"  -- {table.comment}")
     lines += grid(rows) if rows else []
@@ -82,6 +86,8 @@ def _text_table(table: Table) -> str:
 
 def _markdown_table(table: Table) -> str:
     lines = [f"## {table_summary(table)}", ""]
+    if table.external:
+        lines += [f"**{EXTERNAL}**: {table.external.message}", ""]
     if table.comment:
         lines += [table.comment, ""]
     lines += ["| column | type | nullable | comment |", "| --- | --- | --- | --- |"]

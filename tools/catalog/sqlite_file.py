@@ -1,10 +1,15 @@
-"""SQLite database files, opened read-only through the sqlite3 module."""
+"""SQLite database files, opened read-only through the sqlite3 module.
+
+View definitions are checked (`tools.catalog.external`) before anything reads them: a view calling
+a file function (readfile, load_extension, ...) is reported and never evaluated.
+"""
 
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
 
+from tools.catalog.external import external_objects
 from tools.catalog.model import Catalog, Column, ForeignKey, Source, Table
 from tools.errors import DeassistError
 
@@ -17,11 +22,16 @@ def read_sqlite(path: Path) -> Catalog:
         raise DeassistError("DEA-SOURCE-UNREADABLE", f"{path}: {exc}") from None
     try:
         rows = conn.execute(
-            "SELECT name, type FROM sqlite_master "
+            "SELECT name, type, sql FROM sqlite_master "
             "WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY name"
         ).fetchall()
+        external = external_objects([(n, k, sql or "") for n, k, sql in rows if k == "view"], "sqlite")
+        hostile = {o.name.lower(): o for o in external}
         tables = []
-        for name, kind in rows:
+        for name, kind, _sql in rows:
+            if name.lower() in hostile:  # PRAGMA table_info would bind the view: list it without columns
+                tables.append(Table(name, source, [], kind="view", external=hostile[name.lower()]))
+                continue
             quoted = '"' + name.replace('"', '""') + '"'
             info = conn.execute(f"PRAGMA table_info({quoted})").fetchall()
             pk = [r[1] for r in sorted(info, key=lambda r: r[5]) if r[5]]
@@ -34,7 +44,7 @@ def read_sqlite(path: Path) -> Catalog:
                 for parts in fks.values()
             ]
             tables.append(Table(name, source, columns, pk, foreign_keys, kind="view" if kind == "view" else "table"))
-        return Catalog(tables)
+        return Catalog(tables, external)
     except sqlite3.DatabaseError as exc:
         raise DeassistError("DEA-SOURCE-UNREADABLE", f"{path}: {exc}") from None
     finally:

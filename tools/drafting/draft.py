@@ -56,11 +56,10 @@ def draft_pipeline_project(
 def rehearse(plan: SourcePlan, files: dict[str, str]) -> None:
     """Run the whole pipeline twice in memory, on empty tables shaped like the sources: every
     statement must bind and run, before any file is written."""
-    import duckdb
-
     from tools.drafting.runner import execute_steps
+    from tools.duckdb_sandbox import connect_duckdb
 
-    conn = duckdb.connect(":memory:")
+    conn = connect_duckdb(preserve_insertion_order=False)  # as the pipeline runner's connection
     try:
         conn.execute("CREATE SCHEMA rehearsal")
         replacements = {}
@@ -91,10 +90,12 @@ def check_quality(sources: Sequence[str], *, state_dir: Path | None = None) -> Q
     """
     import duckdb
 
+    from tools.duckdb_sandbox import connect_for_tables
+
     plan = load_plan(sources)
     checks = draft_checks(plan)
     label = " ".join(sources)
-    conn = duckdb.connect(":memory:")
+    conn = connect_for_tables([t.table for t in plan.tables])
     try:
         for path, alias in plan.attachments.items():
             conn.execute(f"ATTACH '{path.replace(chr(39), chr(39) * 2)}' AS {alias} (READ_ONLY)")

@@ -9,9 +9,9 @@ from functools import lru_cache
 @lru_cache(maxsize=1)
 def reserved_words() -> frozenset[str]:
     """Words DuckDB will not take as a bare column name (reserved and type/function keywords)."""
-    import duckdb
+    from tools.duckdb_sandbox import connect_duckdb
 
-    conn = duckdb.connect(":memory:")
+    conn = connect_duckdb()
     try:
         rows = conn.execute(
             "SELECT keyword_name FROM duckdb_keywords() WHERE keyword_category IN ('reserved', 'type_function')"

@@ -232,7 +232,7 @@ def _find_links(plan: SourcePlan) -> None:
                     candidates.append((child, column, parent))
     if not candidates:
         return
-    engine = ProfileEngine(row_limit=10_000_000)
+    engine = ProfileEngine(row_limit=10_000_000, tables=[t.table for t in plan.tables])
     try:
         relations = {id(t): engine.relation(t.table)[0] for t in plan.tables}
         for child, column, parent in candidates:

@@ -61,7 +61,9 @@ def run_pipeline(directory: Path, *, steps: Sequence[str] | None = None) -> Pipe
         chosen = [s for s in spec.steps if s.name in steps]
     checks = json.loads((directory / CHECKS_FILE).read_text(encoding="utf-8"))
     state = directory / STATE_DIR
-    conn = duckdb.connect(str(directory / spec.warehouse))
+    # Layers are sets: bulk loads need no insertion order. The user's own pipeline reads the files its
+    # steps name, so this connection is not limited to the sources (`tools.duckdb_sandbox`).
+    conn = duckdb.connect(str(directory / spec.warehouse), config={"preserve_insertion_order": False})
     try:
         for alias, path in spec.attach.items():
             conn.execute(f"ATTACH IF NOT EXISTS '{path.replace(chr(39), chr(39) * 2)}' AS {alias} (READ_ONLY)")
@@ -86,7 +88,6 @@ def execute_steps(
 ) -> PipelineRun:
     """Set up, then run `steps` as one batch in one transaction on `conn` (a DuckDB connection)."""
     _execute(conn, read("sql/setup.sql"))
-    conn.execute("SET preserve_insertion_order = false")  # layers are sets: bulk loads need no order
     drafted = [Check.from_dict(c) for c in checks]
     conn.execute("BEGIN TRANSACTION")
     batch = conn.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM meta.batches").fetchone()[0]

@@ -21,6 +21,7 @@ from typing import IO, TypeVar
 
 import duckdb
 
+from tools.duckdb_sandbox import connect_duckdb
 from tools.errors import FAILURE, DeassistError
 
 try:
@@ -344,7 +345,7 @@ class MemoryStore:
             return
         with _lock_for(self.path), ExitStack() as stack:
             if not write and not self.path.exists():
-                con = duckdb.connect(":memory:")
+                con = connect_duckdb()
             else:
                 deadline = time.monotonic() + self.lock_timeout
                 stack.enter_context(self._turn(deadline))
@@ -385,7 +386,7 @@ class MemoryStore:
 
         def attempt() -> duckdb.DuckDBPyConnection | None:
             try:
-                return duckdb.connect(str(self.path))
+                return connect_duckdb(str(self.path))
             except duckdb.IOException as exc:
                 if "lock" in str(exc).lower():
                     return None

@@ -15,12 +15,15 @@ from collections.abc import Sequence
 from tools.catalog.model import Catalog
 from tools.privacy.lineage import SourceColumn, trace_output_columns
 from tools.profile.semantic import PII_TYPES, infer_semantic_type, is_pii, mask
+from tools.sql.policy import SqlPolicy
 
 # Values sampled from a carried source column to tell whether it holds personal data.
 SAMPLE_ROWS = 200
 
 
-def personal_columns(sql: str, columns: Sequence[str], catalog: Catalog, dialect: str) -> list[bool]:
+def personal_columns(
+    sql: str, columns: Sequence[str], catalog: Catalog, dialect: str, policy: SqlPolicy | None = None
+) -> list[bool]:
     """Per column of the result (as the engine named them, in order): does it carry personal data by lineage?"""
     lineage = trace_output_columns(sql, catalog, dialect)
     if lineage is not None and len(lineage) != len(columns):
@@ -30,14 +33,24 @@ def personal_columns(sql: str, columns: Sequence[str], catalog: Catalog, dialect
         return [could_carry] * len(columns)
     carried = {source for output in lineage for source in output.sources or ()}
     personal = {s for s in carried if is_pii(s.column, None, s.table)}
-    personal |= _personal_by_values(carried - personal, catalog)
+    personal |= _personal_by_values(carried - personal, catalog, policy)
     return [could_carry if o.sources is None else bool(o.sources & personal) for o in lineage]
 
 
-def mask_result(sql: str, columns: Sequence[str], rows: list[list[object]], catalog: Catalog, dialect: str) -> list[str]:
-    """Mask, in place, every personal column of `rows`; the names of the masked columns."""
+def mask_result(
+    sql: str,
+    columns: Sequence[str],
+    rows: list[list[object]],
+    catalog: Catalog,
+    dialect: str,
+    policy: SqlPolicy | None = None,
+) -> list[str]:
+    """Mask, in place, every personal column of `rows`; the names of the masked columns.
+
+    `policy` is the one the query ran under: the sample of source values is read under it too."""
     masked = []
-    for index, (name, personal) in enumerate(zip(columns, personal_columns(sql, columns, catalog, dialect), strict=True)):
+    decided = personal_columns(sql, columns, catalog, dialect, policy)
+    for index, (name, personal) in enumerate(zip(columns, decided, strict=True)):
         texts = [row[index] for row in rows if isinstance(row[index], str)]
         looks_personal = bool(texts) and infer_semantic_type(name, "VARCHAR", texts) in PII_TYPES
         if personal or looks_personal:
@@ -47,7 +60,7 @@ def mask_result(sql: str, columns: Sequence[str], rows: list[list[object]], cata
     return masked
 
 
-def _personal_by_values(sources: set[SourceColumn], catalog: Catalog) -> set[SourceColumn]:
+def _personal_by_values(sources: set[SourceColumn], catalog: Catalog, policy: SqlPolicy | None) -> set[SourceColumn]:
     """The source columns whose sampled values the profiler would call personal (emails, phones, IPs)."""
     from sqlglot import exp
 
@@ -65,7 +78,7 @@ def _personal_by_values(sources: set[SourceColumn], catalog: Catalog) -> set[Sou
             exp.table_(table, db=source.schema, quoted=True)
         )
         try:
-            rows = run_query(query.limit(SAMPLE_ROWS).sql(dialect), catalog, limit=SAMPLE_ROWS).rows
+            rows = run_query(query.limit(SAMPLE_ROWS).sql(dialect), catalog, limit=SAMPLE_ROWS, policy=policy).rows
         except DeassistError:
             found |= {s for s in sources if s.table == table}  # unreadable: it could carry personal data
             continue

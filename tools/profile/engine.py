@@ -11,9 +11,10 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from tools.catalog.external import EXTERNAL
 from tools.catalog.model import Table
 from tools.errors import DeassistError
 
@@ -28,14 +29,12 @@ def quote_ident(name: str) -> str:
 
 
 class ProfileEngine:
-    def __init__(self, *, row_limit: int) -> None:
-        import duckdb
+    def __init__(self, *, row_limit: int, tables: Sequence[Table]) -> None:
+        from tools.duckdb_sandbox import connect_for_tables
 
         self._tmp = tempfile.TemporaryDirectory(prefix="deassist-profile-")
-        self.conn = duckdb.connect(
-            ":memory:", config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(Path(self._tmp.name) / "spill")}
-        )
-        self.conn.execute("SET enable_progress_bar = false")
+        # Readable: the tables' own files and the folder where database rows are staged as CSV.
+        self.conn = connect_for_tables(tables, directories=[self._tmp.name], memory_limit=MEMORY_LIMIT)
         self.row_limit = row_limit
         self._attached: dict[str, str] = {}
         self._in_memory: set[str] = set()  # tables copied into this engine: counting them is free
@@ -52,6 +51,8 @@ class ProfileEngine:
         """A SQL relation reading `table` in this engine, and notes about how it was read."""
         import duckdb
 
+        if table.external is not None:
+            raise DeassistError(EXTERNAL, f"{table.source.display}: {table.external.message}")
         self._count += 1
         kind = table.source.kind
         try:

@@ -64,7 +64,7 @@ def profile_catalog(
     import duckdb
 
     chosen = _choose(catalog, tables)
-    engine = ProfileEngine(row_limit=row_limit)
+    engine = ProfileEngine(row_limit=row_limit, tables=chosen)
     try:
         relations: dict[int, str] = {}
         profiles = []

@@ -8,6 +8,7 @@ argument types no candidate accepts through implicit casts is an error there, ev
 would cast its way through (sum(boolean), round(double precision, integer), text = integer, ...).
 Types are inferred only where they are certain (catalog columns, literals, casts, resolved calls);
 anything uncertain is left alone, so these rules never raise a false alarm on their own guesses.
+A call `run` would refuse (`tools.sql.pg_guard`'s denylist) is reported as a warning.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 
 from tools.catalog.model import Catalog, Table
 from tools.sql.diagnostics import INVALID, SYNTAX, TYPE, UNKNOWN_FUNCTION
+from tools.sql.pg_guard import DENIED_FUNCTION, denied_reason
 
 DATA = Path(__file__).with_name("data") / "postgres15.json"
 
@@ -354,6 +356,11 @@ class PostgresChecker:
             self.visit(over.get("partitionClause"), scope)
             self.visit(over.get("orderClause"), scope)
         location = body.get("location", 0)
+        denied = denied_reason(name)
+        if denied:
+            self.findings.append(
+                Finding(DENIED_FUNCTION, f"{name}() {denied}: deassist run refuses it on PostgreSQL", location)
+            )
         if len(names) > 1 and names[0] != "pg_catalog":
             return None  # a user schema's function: not ours to judge
         candidates = self.pg.functions.get(name)

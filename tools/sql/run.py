@@ -5,7 +5,9 @@ operations) is allowed; writes, ATTACH, INSTALL/LOAD, COPY, SET/PRAGMA and reads
 the catalog's sources are refused with the reason. The engines enforce it too: files are exposed to
 DuckDB through `allowed_paths` with external access disabled and configuration locked, DuckDB and
 SQLite files are opened read-only, PostgreSQL runs in a READ ONLY transaction with
-`statement_timeout`.
+`statement_timeout`, after its role and every function it calls pass `tools.sql.pg_guard`. A view in a
+source file that reaches outside it (`Table.external`) is never queried. Rows are fetched no further
+than the limit: engines stream them (PostgreSQL through a server-side cursor).
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from typing import Any
 
 from tools.catalog.model import Catalog
 from tools.errors import FAILURE, DeassistError
+from tools.catalog.external import EXTERNAL
 from tools.sql.depth import reads_nested_sql
+from tools.sql.policy import SqlPolicy
 from tools.sql.sandbox import quote
 from tools.sql.statements import split_statements
 
@@ -38,8 +42,13 @@ class QueryResult:
         return {"columns": self.columns, "rows": [list(r) for r in self.rows], "truncated": self.truncated}
 
 
-def run_query(sql: str, catalog: Catalog, *, limit: int = 1000, timeout_s: float = 30.0) -> QueryResult:
-    """The first `limit` rows of a read-only query over the catalog's sources."""
+def run_query(
+    sql: str, catalog: Catalog, *, limit: int = 1000, timeout_s: float = 30.0, policy: SqlPolicy | None = None
+) -> QueryResult:
+    """The first `limit` rows of a read-only query over the catalog's sources.
+
+    `policy` is what the user allowed beyond the defaults (`tools.sql.policy`); PostgreSQL honours it.
+    """
     kinds = {t.source.kind for t in catalog.tables}
     if not kinds:
         raise DeassistError("DEA-SOURCE-EMPTY", "the source has no tables to query")
@@ -54,7 +63,7 @@ def run_query(sql: str, catalog: Catalog, *, limit: int = 1000, timeout_s: float
     if kinds == {"sqlite"}:
         return _run_sqlite(statement, catalog, limit, timeout_s)
     if kinds == {"postgres"}:
-        return _run_postgres(statement, catalog, limit, timeout_s)
+        return _run_postgres(statement, catalog, limit, timeout_s, policy or SqlPolicy())
     return _run_duckdb(statement, catalog, limit, timeout_s)
 
 
@@ -105,7 +114,21 @@ def vet(sql: str, dialect: str, catalog: Catalog) -> str:
         if isinstance(node, exp.Into):
             raise DeassistError(REFUSED, "refused: SELECT ... INTO creates a table")
     _refuse_file_reads(expression, catalog)
+    _refuse_external_objects(expression, catalog)
     return text
+
+
+def _refuse_external_objects(expression: Any, catalog: Catalog) -> None:
+    """A view or macro that reaches outside its source file is never evaluated (`tools.catalog.external`)."""
+    from sqlglot import exp
+
+    hostile = {o.name.lower(): o for o in catalog.external}
+    if not hostile:
+        return
+    for node in expression.walk():
+        name = node.name if isinstance(node, (exp.Table, exp.Anonymous)) else None
+        if name and name.lower() in hostile:
+            raise DeassistError(EXTERNAL, f"refused: {hostile[name.lower()].message}")
 
 
 def _refuse_file_reads(expression: Any, catalog: Catalog) -> None:
@@ -133,26 +156,22 @@ def _refuse_file_reads(expression: Any, catalog: Catalog) -> None:
 def _run_duckdb(sql: str, catalog: Catalog, limit: int, timeout_s: float) -> QueryResult:
     import duckdb
 
-    conn = duckdb.connect(":memory:")
+    from tools.duckdb_sandbox import connect_for_tables
+
+    conn = connect_for_tables(catalog.tables)
     try:
-        files = sorted({t.source.location for t in catalog.tables if t.source.kind == "files"})
         for index, location in enumerate(
             sorted({t.source.location for t in catalog.tables if t.source.kind == "duckdb"})
         ):
             alias = f"source{index}"
             conn.execute(f"ATTACH {_literal(location)} AS {quote(alias)} (READ_ONLY)")
-            for table in (t for t in catalog.tables if t.source.location == location):
+            for table in (t for t in catalog.tables if t.source.location == location and t.external is None):
                 schema = table.schema or "main"
                 conn.execute(
                     f"CREATE VIEW {quote(table.name)} AS SELECT * FROM {quote(alias)}.{quote(schema)}.{quote(table.name)}"
                 )
         for table in (t for t in catalog.tables if t.source.kind == "files" and t.reader):
             conn.execute(f"CREATE VIEW {quote(table.name)} AS SELECT * FROM {table.reader}")
-        conn.execute(f"SET allowed_paths = [{', '.join(_literal(f) for f in files)}]")
-        conn.execute("SET enable_external_access = false")
-        conn.execute("SET autoinstall_known_extensions = false")
-        conn.execute("SET autoload_known_extensions = false")
-        conn.execute("SET lock_configuration = true")
         timer = threading.Timer(timeout_s, conn.interrupt)
         timer.start()
         started = time.monotonic()
@@ -202,18 +221,26 @@ def _run_sqlite(sql: str, catalog: Catalog, limit: int, timeout_s: float) -> Que
     return QueryResult(columns, [tuple(r) for r in rows[:limit]], len(rows) > limit)
 
 
-def _run_postgres(sql: str, catalog: Catalog, limit: int, timeout_s: float) -> QueryResult:
+def _run_postgres(sql: str, catalog: Catalog, limit: int, timeout_s: float, policy: SqlPolicy) -> QueryResult:
     import psycopg
+    from pglast.parser import ParseError
+
+    from tools.sql.pg_guard import check_functions, check_role
 
     dsn = catalog.tables[0].source.location
     try:
         with psycopg.connect(dsn, connect_timeout=10, autocommit=False) as conn:
             conn.execute("SET TRANSACTION READ ONLY")
+            check_role(conn, policy)
+            check_functions(conn, sql, policy)
             conn.execute(f"SET LOCAL statement_timeout = {max(1, int(timeout_s * 1000))}")
-            cursor = conn.execute(sql)
-            columns = [d.name for d in cursor.description or []]
-            rows = cursor.fetchmany(limit + 1)
+            with conn.cursor(name="deassist_run") as cursor:  # server-side: rows come only as fetched
+                cursor.execute(sql)
+                columns = [d.name for d in cursor.description or []]
+                rows = cursor.fetchmany(limit + 1)
             conn.rollback()
+    except ParseError as exc:
+        raise DeassistError(REFUSED, f"refused: the statement does not parse as PostgreSQL ({exc.args[0]})") from None
     except psycopg.errors.QueryCanceled:
         raise DeassistError(
             TIMEOUT, f"the query ran longer than {timeout_s:g}s and was stopped", exit_code=FAILURE

@@ -1,7 +1,7 @@
 """Schema-only engines: the catalog as empty tables in an in-memory DuckDB (and SQLite).
 
-The DuckDB sandbox has external access disabled and its configuration locked once the tables
-exist, so nothing a query says can read files, load extensions or loosen the settings.
+The DuckDB sandbox comes from `tools.duckdb_sandbox`: no file is readable, extensions stay unloaded
+and the configuration is locked, so nothing a query says can read files or loosen the settings.
 """
 
 from __future__ import annotations
@@ -65,10 +65,10 @@ def duckdb_schema(
     `rename` spells every schema, table and column name (validation of case-sensitive dialects
     encodes them; see `tools.sql.validate.encode`).
     """
-    import duckdb
+    from tools.duckdb_sandbox import connect_duckdb
 
     name = rename or (lambda n: n)
-    conn = duckdb.connect(":memory:")
+    conn = connect_duckdb()
     schemas = {t.schema for t in catalog.tables if t.schema}
     for schema in sorted(schemas):
         conn.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(name(schema))}")
@@ -87,10 +87,6 @@ def duckdb_schema(
         )
         target = f"{quote(name(table.schema))}.{quote(name(table.name))}" if table.schema else quote(name(table.name))
         conn.execute(f"CREATE TABLE {target} ({columns})")
-    conn.execute("SET enable_external_access = false")
-    conn.execute("SET autoinstall_known_extensions = false")
-    conn.execute("SET autoload_known_extensions = false")
-    conn.execute("SET lock_configuration = true")
     return conn
 
 

@@ -21,6 +21,7 @@ from tools.sql.depth import reads_nested_sql
 from tools.sql.diagnostics import Diagnostic, ValidationReport, position
 from tools.sql.dialects import SqlglotWarnings, resolve_dialect
 from tools.sql.engine_errors import EXTERNAL_ACCESS, EngineError, did_you_mean, read_duckdb_error, read_sqlite_error
+from tools.sql.pg_guard import DENIED_FUNCTION
 from tools.sql.sandbox import duckdb_schema, sqlite_schema
 from tools.sql.statements import Statement, statement_spans
 
@@ -112,7 +113,7 @@ class SqlValidator:
         ]
         if any(f.code == codes.SYNTAX for f in findings):
             return [(findings[0], "error")]
-        found = [(f, "error") for f in findings]
+        found = [(f, _severity(f)) for f in findings]
         transpiled, warnings, query = self._to_duckdb(text, fold=True)
         # libpg_query accepted the syntax: what sqlglot or DuckDB cannot read is a gap in the check.
         found.extend((_not_checked(w) if w.code == codes.SYNTAX else w, "warning") for w in warnings)
@@ -373,7 +374,7 @@ def _not_checked(error: EngineError) -> EngineError:
 
 
 def _severity(error: EngineError) -> str:
-    return "warning" if error.code in {codes.UNSUPPORTED_CONSTRUCT, EXTERNAL_ACCESS} else "error"
+    return "warning" if error.code in {codes.UNSUPPORTED_CONSTRUCT, EXTERNAL_ACCESS, DENIED_FUNCTION} else "error"
 
 
 def _same_name(a: str | None, b: str | None) -> bool:
