@@ -33,8 +33,9 @@ from assistant.backends.base import (
     ToolUseBlock,
     TurnUsage,
 )
+from assistant.backends.endpoint import redact_endpoint
 from assistant.backends.models import ANTHROPIC_BASE_URL, resolve_model
-from assistant.backends.retry import backoff_delay, env_number
+from assistant.backends.retry import backoff_delay, env_number, env_seconds
 from tools.errors import FAILURE, USAGE, DeassistError
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ class AnthropicBackend:
         self.model = resolve_model(model) if model else None
         self.name = f"anthropic:{self.model}" if self.model else "anthropic"
         self.base_url = base_url or os.environ.get("ANTHROPIC_BASE_URL") or ANTHROPIC_BASE_URL
-        self.timeout = timeout if timeout is not None else env_number("DEASSIST_MODEL_TIMEOUT", 120.0)
+        self.timeout = timeout if timeout is not None else env_seconds("DEASSIST_MODEL_TIMEOUT", 120.0)
         self.retries = retries if retries is not None else int(env_number("DEASSIST_MODEL_RETRIES", 4))
         self.backoff = backoff if backoff is not None else env_number("DEASSIST_MODEL_BACKOFF", 0.5)
         self._key = key.strip()
@@ -254,7 +255,7 @@ class AnthropicBackend:
         code, message, exit_code = _describe(exc, model, self.base_url)
         if broke_off:
             message = f"the reply broke off after it began streaming: {message}"
-        return DeassistError(code, message.replace(self._key, "***"), exit_code=exit_code)
+        return DeassistError(code, redact_endpoint(message.replace(self._key, "***"), self.base_url), exit_code=exit_code)
 
 
 def _block_param(block: Block) -> dict[str, Any]:

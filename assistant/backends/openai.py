@@ -30,7 +30,8 @@ from assistant.backends.base import (
     TurnUsage,
 )
 from assistant.backends.models import PROVIDERS, base_url_for
-from assistant.backends.retry import backoff_delay, env_number
+from assistant.backends.endpoint import redact_endpoint
+from assistant.backends.retry import backoff_delay, env_number, env_seconds
 from tools.errors import FAILURE, USAGE, DeassistError
 
 
@@ -83,7 +84,7 @@ class OpenAIBackend:
                 f"{self.name} needs OPENAI_API_KEY (or OPENAI_BASE_URL for a local server); or use --model offline",
                 exit_code=USAGE,
             )
-        self.timeout = timeout if timeout is not None else env_number("DEASSIST_MODEL_TIMEOUT", 120.0)
+        self.timeout = timeout if timeout is not None else env_seconds("DEASSIST_MODEL_TIMEOUT", 120.0)
         self.retries = retries if retries is not None else int(env_number("DEASSIST_MODEL_RETRIES", 4))
         self.backoff = backoff if backoff is not None else env_number("DEASSIST_MODEL_BACKOFF", 0.5)
         self._key = key.strip() or LOCAL_KEY
@@ -201,7 +202,7 @@ class OpenAIBackend:
             message = f"the reply broke off after it began streaming: {message}"
         if self._key != LOCAL_KEY:
             message = message.replace(self._key, "***")
-        return DeassistError(code, message, exit_code=exit_code)
+        return DeassistError(code, redact_endpoint(message, self.base_url), exit_code=exit_code)
 
     def _describe(self, exc: Exception, has_tools: bool) -> tuple[str, str, int]:
         if isinstance(exc, openai.APITimeoutError):

@@ -28,6 +28,7 @@ class BackendStatus:
 
 def backend_statuses(timeout: float = PROBE_TIMEOUT) -> list[BackendStatus]:
     """Every backend's status, probing the remote ones in parallel."""
+    from assistant.backends.endpoint import display_url
     from assistant.backends.models import ANTHROPIC_BASE_URL, PROVIDERS, alias_ids, base_url_for
     from assistant.backends.settings import load_settings
 
@@ -50,12 +51,14 @@ def backend_statuses(timeout: float = PROBE_TIMEOUT) -> list[BackendStatus]:
         results = {name: future.result() for name, future in answers.items()}
     statuses = [offline]
     reachable, detail, _ = results["anthropic"]
-    statuses.append(BackendStatus("anthropic", anthropic_url, [f"{a} = {i}" for a, i in alias_ids().items()],
+    statuses.append(BackendStatus("anthropic", display_url(anthropic_url), [f"{a} = {i}" for a, i in alias_ids().items()],
                                   reachable, detail if anthropic_key else "no ANTHROPIC_API_KEY"))
     for name in PROVIDERS:
         reachable, detail, models = results[name]
         key_missing = jobs[name][1] is None
-        statuses.append(BackendStatus(name, urls[name], models, reachable, "no OPENAI_API_KEY" if key_missing else detail))
+        statuses.append(
+            BackendStatus(name, display_url(urls[name]), models, reachable, "no OPENAI_API_KEY" if key_missing else detail)
+        )
     return statuses
 
 

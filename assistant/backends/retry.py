@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import os
 import random
 
+from assistant.seconds import parse_seconds
 from tools.errors import DeassistError
 
 MAX_DELAY = 30.0
@@ -20,9 +22,18 @@ def env_number(name: str, default: float) -> float:
         number = float(value)
     except ValueError:
         raise DeassistError("DEA-MODEL-CONFIG", f"{name} must be a number, not {value!r}") from None
-    if number < 0:
-        raise DeassistError("DEA-MODEL-CONFIG", f"{name} must not be negative, not {value!r}")
+    if not math.isfinite(number) or number < 0:
+        raise DeassistError("DEA-MODEL-CONFIG", f"{name} must be a finite number, not negative: not {value!r}")
     return number
+
+
+def env_seconds(name: str, default: float) -> float:
+    """A timeout from $name (finite, positive, at most a day: `assistant.seconds`), else `default`."""
+    value = os.environ.get(name)
+    try:
+        return parse_seconds(value) if value else default
+    except ValueError as exc:
+        raise DeassistError("DEA-MODEL-CONFIG", f"{name}: {exc}") from None
 
 
 def backoff_delay(attempt: int, base: float, retry_after: str | None = None) -> float:

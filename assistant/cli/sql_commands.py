@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from assistant.seconds import parse_seconds
 from tools.errors import FAILURE, DeassistError
 
 if TYPE_CHECKING:
@@ -17,6 +18,18 @@ if TYPE_CHECKING:
 
 def read_sql(file: str) -> tuple[str, str]:
     """(text, display name) of FILE or stdin (`-`); missing, binary or non-UTF-8 input is a usage error."""
+    data, name = _read_input(file)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DeassistError("DEA-INPUT-ENCODING", f"{name}: not UTF-8 text (byte {exc.start})") from None
+    if not text.strip():
+        raise DeassistError("DEA-SQL-EMPTY", f"{name}: no SQL to read (the input is empty)")
+    return text, name
+
+
+def _read_input(file: str) -> tuple[bytes, str]:
+    """The bytes of FILE or stdin (`-`) and its display name; missing or binary input is a usage error."""
     if file == "-":
         data = sys.stdin.buffer.read()
         name = "<stdin>"
@@ -33,13 +46,7 @@ def read_sql(file: str) -> tuple[str, str]:
         name = file
     if b"\x00" in data[:8192]:
         raise DeassistError("DEA-INPUT-BINARY", f"{name}: binary file, expected SQL text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DeassistError("DEA-INPUT-ENCODING", f"{name}: not UTF-8 text (byte {exc.start})") from None
-    if not text.strip():
-        raise DeassistError("DEA-SQL-EMPTY", f"{name}: no SQL to read (the input is empty)")
-    return text, name
+    return data, name
 
 
 def render_diagnostic(diagnostic: Diagnostic, sql: str, name: str) -> str:
@@ -96,10 +103,13 @@ def validate(file: str, schemas: tuple[str, ...], dialect: str, fmt: str, batch:
 
     dialect = resolve_dialect(dialect)
     if batch:
-        lines = read_sql(batch)[0].splitlines()
+        data, name = _read_input(batch)
+        if not data.strip():
+            raise DeassistError("DEA-SQL-EMPTY", f"{name}: no SQL to read (the input is empty)")
         validator = SqlValidator(load_catalog(list(schemas), dialect), dialect)
         failed = False
-        for number, line in enumerate(lines, 1):
+        # Lines are decoded one by one: a line that is not UTF-8 gets its own error and the rest are validated.
+        for number, line in enumerate(data.removeprefix(b"\xef\xbb\xbf").splitlines(), 1):
             if not line.strip():
                 continue
             result = _batch_line(validator, line, number, single)
@@ -126,8 +136,12 @@ def _notes(catalog: Any) -> None:
         click.echo(f"note: {note}", err=True)
 
 
-def _batch_line(validator: Any, line: str, number: int, single: bool) -> dict[str, Any]:
+def _batch_line(validator: Any, raw: bytes, number: int, single: bool) -> dict[str, Any]:
     """One output object for one input line; a bad line is reported here and the batch goes on."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return _line_error(None, "DEA-INPUT-ENCODING", f"line {number}: not UTF-8 text (byte {exc.start})")
     try:
         item = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -182,6 +196,21 @@ def transpile(file: str, read: str, write: str, schemas: tuple[str, ...], fmt: s
     sys.exit(FAILURE if result.rejected else 0)
 
 
+class Seconds(click.ParamType):
+    """A timeout option: finite, positive seconds (see assistant.seconds)."""
+
+    name = "seconds"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        try:
+            return parse_seconds(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+SECONDS = Seconds()
+
+
 @click.command()
 @click.argument("file", required=False, default="-")
 @click.option(
@@ -197,7 +226,7 @@ def transpile(file: str, read: str, write: str, schemas: tuple[str, ...], fmt: s
     "timeout_s",
     default=30.0,
     show_default=True,
-    type=click.FloatRange(min=0.01),
+    type=SECONDS,
     help="Seconds before the query is stopped.",
 )
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)

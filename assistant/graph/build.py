@@ -290,9 +290,10 @@ def _agent_subgraph(deps: GraphDeps) -> Any:
         history = [*state["history"], *(state.get("messages") or []), *new]
         turns = state.get("turns", 0) + 1
         tools = agent_tools(persona, deps.tools)
-        if turns > MAX_TURNS:
-            tools = {}
-            new.append(msg.user_text("The tool budget for this request is spent: write your answer now."))
+        spent = turns > MAX_TURNS
+        if spent:
+            # The tools stay declared: the history holds tool_use blocks, which the API refuses without them.
+            new.append(msg.user_text("The tool budget for this request is spent: write your answer now, call no tool."))
             history.append(new[-1])
         request = ModelRequest(
             system=persona.prompt_for(state["language"]),
@@ -315,6 +316,12 @@ def _agent_subgraph(deps: GraphDeps) -> Any:
         new.append(reply)
         calls = msg.tool_uses(reply)
         if calls and turn.stop_reason == "tool_use" and tools:
+            if spent:
+                raise DeassistError(
+                    "DEA-ASK-TOO-LONG",
+                    f"{name} still wanted tools after {MAX_TURNS} turns; ask a narrower question",
+                    exit_code=FAILURE,
+                )
             for call in calls:
                 write(events.ToolCall(name, call["id"], call["name"], call["input"]))
             return {"messages": new, "turns": turns, "partial": "", "continued": 0, "next": "tools"}

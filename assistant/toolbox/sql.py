@@ -95,26 +95,18 @@ def run_tool(context: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
         sql, context.catalog, limit=int(arguments.get("limit") or RUN_LIMIT), policy=context.sql_policy
     )
     data = result.to_dict()
-    masked = _mask_personal_data(context, data)
+    masked = _mask_personal_data(context, sql, data)
     return ToolOutput(data | {"ran": True, "masked": masked})
 
 
-def _mask_personal_data(context: ToolContext, data: dict[str, Any]) -> list[str]:
-    """Mask result columns holding personal data, as the profiler does: rows reach the model and the
-    session's transcript, and personal data must reach neither. Returns the masked column names."""
-    from tools.profile import infer_semantic_type, is_pii, mask
+def _mask_personal_data(context: ToolContext, sql: str, data: dict[str, Any]) -> list[str]:
+    """Mask result columns whose values derive from personal data (traced through the query's lineage):
+    rows reach the model and the session's transcript, and personal data must reach neither. Returns the
+    masked column names."""
+    from tools.privacy.masking import mask_result
     from tools.profile.model import jsonable
 
-    masked = []
-    for index, name in enumerate(data["columns"]):
-        values = [row[index] for row in data["rows"]]
-        texts = [v for v in values if isinstance(v, str)]
-        semantic = infer_semantic_type(name, "VARCHAR", texts) if texts else None
-        tables = [t.name for t in context.catalog.tables if t.column(name) is not None] or [""]
-        if texts and any(is_pii(name, semantic, table) for table in tables):
-            masked.append(name)
-            for row in data["rows"]:
-                row[index] = mask(row[index])
+    masked = mask_result(sql, data["columns"], data["rows"], context.catalog, context.dialect, context.sql_policy)
     for row in data["rows"]:
         row[:] = [jsonable(v) for v in row]
     return masked

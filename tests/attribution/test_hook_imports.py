@@ -19,15 +19,16 @@ from tools.attribution.repository import find_repository
 FORBIDDEN = {"anthropic", "langgraph", "textual", "click", "rich", "yaml", "duckdb", "sqlglot", "pydantic", "assistant"}
 
 
-def _modules_loaded_by_hook(repo: GitRepo, script: str, message: str) -> set[str]:
-    """Run the hook's own command line, with a line appended that reports the imported modules."""
+def _modules_loaded_by_hook(repo: GitRepo, script: str, message: str, *, full: bool = False) -> set[str]:
+    """Run the hook's own command line, with a line appended that reports the imported modules
+    (top-level names, or with `full` every dotted name)."""
     python_line = next(line for line in script.splitlines() if line.startswith("exec "))
     assert " -I -S -c " in python_line  # no site-packages, no current folder on the path
     (repo.root / ".git" / "MSG").write_text(message)
     code = (
         f"import sys; sys.path.insert(0, {str(ROOT)!r}); from tools.attribution.hook import main\n"
         "code = main(['commit-msg', '.git/MSG'])\n"
-        "loaded = sorted({m.split('.')[0] for m in sys.modules})\n"
+        f"loaded = sorted({{m if {full!r} else m.split('.')[0] for m in sys.modules}})\n"
         "import json; print(json.dumps(loaded))\n"
     )
     proc = subprocess.run(
@@ -57,6 +58,15 @@ def test_the_hook_imports_only_the_standard_library_and_the_tool_layer(hooked: G
             m for m in loaded if m not in sys.stdlib_module_names and m not in {"tools", "prompts", "__main__"}
         )
         assert outside == [], outside
+
+
+def test_the_hook_never_loads_the_memory_guard_or_the_profiler(hooked: GitRepo) -> None:
+    found = find_repository(hooked.root)
+    assert found is not None
+    script = (hooks_dir(found) / "commit-msg").read_text()
+    for message in ("feat: add a - @database-admin", "\ufefffeat: add a - @database-admin", "password=hunter2"):
+        loaded = _modules_loaded_by_hook(hooked, script, message, full=True)
+        assert not {m for m in loaded if m.startswith(("tools.memory", "tools.profile", "detect_secrets"))}
 
 
 def test_an_accepted_commit_without_a_ledger_loads_only_the_essentials(hooked: GitRepo) -> None:

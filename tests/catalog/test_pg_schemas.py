@@ -130,12 +130,16 @@ def test_profile_keeps_the_declared_postgres_types(ops_pg: str, run_cli) -> None
     assert types == {"id": "INTEGER", "machine_id": "INTEGER", "cost": "DECIMAL(10,2)", "done_at": "TIMESTAMP"}
 
 
-def test_ask_that_can_only_show_invalid_sql_exits_1(ops_pg: str, run_cli) -> None:
+def test_ask_writes_tables_in_their_schema(ops_pg: str, run_cli) -> None:
     import json
 
     result = run_cli("ask", "what is the total maintenance cost?", "--data", ops_pg, "--json")
-    assert result.code == 1 and "DEA-ASK-SQL-INVALID" in result.err
-    assert json.loads(result.out)["failed_sql"], "the SQL shown failed validation and is listed as such"
+    answer = json.loads(result.out)
+    assert result.code == 0, result.err
+    assert [" ".join(sql.split()) for sql in answer["validated_sql"]] == [
+        "SELECT SUM(maintenance.cost) AS total_cost FROM ops.maintenance"
+    ]
+    assert answer["failed_sql"] == []
 
 
 def test_tables_in_public_are_found_bare_or_qualified_as_postgres_finds_them(ops_pg: str) -> None:

@@ -14,7 +14,7 @@ from tools.memory.model import Entity, Observation, Relation
 CASES = yaml.safe_load((Path(__file__).parent / "storable.yaml").read_text())
 
 
-@pytest.mark.parametrize("case", CASES["refused"], ids=lambda c: c["text"][:40])
+@pytest.mark.parametrize("case", CASES["refused"] + CASES["refused_forms"], ids=lambda c: c["text"][:40])
 def test_refused_with_its_code_and_without_the_value(case: dict):
     with pytest.raises(DeassistError) as exc:
         check_storable(case["text"], "observation on orders_etl")
@@ -23,7 +23,7 @@ def test_refused_with_its_code_and_without_the_value(case: dict):
     assert "\n" not in exc.value.message and exc.value.message.startswith("observation on orders_etl")
 
 
-@pytest.mark.parametrize("text", CASES["kept"], ids=lambda t: t[:40])
+@pytest.mark.parametrize("text", CASES["kept"] + CASES["kept_forms"], ids=lambda t: t[:40])
 def test_ordinary_engineering_facts_are_kept(text: str):
     check_storable(text, "observation")
 

@@ -77,8 +77,7 @@ def check_file(message_file: StrPath, cwd: StrPath | None = None) -> int:
     if repo is not None and result.suggestion is not None:
         suggestion_file = os.path.join(repo.git_dir, "deassist", SUGGESTION_FILE)
         os.makedirs(os.path.dirname(suggestion_file), exist_ok=True)
-        with open(suggestion_file, "w", encoding="utf-8") as handle:
-            handle.write(result.suggestion + "\n")
+        replace_file(suggestion_file, (result.suggestion + "\n").encode("utf-8"))
     sys.stderr.write(render_rejection(result, message_file, suggestion_file))
     return FAILURE
 
@@ -99,9 +98,39 @@ def prepare_file(message_file: StrPath, source: str | None = None, cwd: StrPath 
         return 0
     updated = add_agents(text, agents, config.comment_char, config.agents)
     if updated != text:
-        with open(message_file, "wb") as handle:
-            handle.write(updated.encode("utf-8", errors="surrogateescape"))
+        replace_file(os.fspath(message_file), updated.encode("utf-8", errors="surrogateescape"))
     return 0
+
+
+def replace_file(path: str, data: bytes) -> None:
+    """Write `data` to a new file beside `path` and rename it over `path`: a failed write (disk full,
+    file size limit) leaves the user's message as it was, never cut."""
+    path = os.path.realpath(path)
+    temporary = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.deassist-{os.getpid()}")
+    try:
+        mode = os.stat(path).st_mode & 0o7777
+    except OSError:
+        mode = 0o644
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temporary, path)
+    except OSError as exc:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise DeassistError(
+            "DEA-HOOK-WRITE",
+            f"could not update {path} ({exc.strerror}); the message in it is unchanged",
+            exit_code=FAILURE,
+        ) from None
 
 
 USAGE_LINE = "usage: hook commit-msg FILE | hook prepare-commit-msg FILE [SOURCE [SHA]]"

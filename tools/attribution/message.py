@@ -61,7 +61,10 @@ def resolve_comment_char(text: str, comment_char: str) -> str | None:
 
 
 def clean_message(text: str, comment_char: str = "#") -> str:
-    """The message git will store: no comment lines, nothing from the scissors line on, trimmed."""
+    """The message git will store: no comment lines, nothing from the scissors line on, trimmed.
+
+    A UTF-8 byte order mark that some Windows editors write is not part of the header."""
+    text = text.removeprefix("\ufeff")
     char = resolve_comment_char(text, comment_char)
     kept: list[str] = []
     for line in text.replace("\r\n", "\n").split("\n"):

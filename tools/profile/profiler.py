@@ -30,8 +30,11 @@ TOP_VALUES = 5
 # Values sampled per table for semantic types; rows copied from SQLite/PostgreSQL before profiling.
 SEMANTIC_SAMPLE_ROWS = 2_000
 DB_ROW_LIMIT = 1_000_000
+# Aggregate expressions per SELECT: a wide table is scanned once per batch (see _aggregate_row).
+AGGREGATE_BATCH = 200
 FK_INCLUSION = 0.99
 MAX_COMPOSITE_CHECKS = 20
+COMPOSITE_COLUMNS = 40
 
 NUMERIC = re.compile(
     r"^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$"
@@ -146,13 +149,23 @@ def _aggregate_pass(conn, relation: str, described, estimated_rows: int | None):
         every = ", ".join(quote_ident(name) for name, _ in described)
         buckets = estimated_rows // SEMANTIC_SAMPLE_ROWS
         expressions.append(f"list(struct_pack({fields})) FILTER (WHERE hash({every}) % {buckets} = 0)")
-    row = conn.execute(f"SELECT {', '.join(expressions)} FROM {relation}").fetchone()
+    row = _aggregate_row(conn, relation, expressions)
     sampled = [tuple(item.values()) for item in row[sample_slot] or []][:SEMANTIC_SAMPLE_ROWS] if sample_slot else None
     stats = {
         name: {stat: row[i] for stat, i in slots[name].items()} | {"exact": exact and _groupable(dtype)}
         for name, dtype in described
     }
     return stats, row[0], sampled
+
+
+def _aggregate_row(conn, relation: str, expressions: list[str]) -> tuple:  # noqa: ANN001
+    """The one row of `SELECT expressions FROM relation`, computed AGGREGATE_BATCH expressions at a time:
+    DuckDB keeps every aggregate's state at once, and thousands in one SELECT exhaust memory or crash it."""
+    row: tuple = ()
+    for start in range(0, len(expressions), AGGREGATE_BATCH):
+        batch = expressions[start : start + AGGREGATE_BATCH]
+        row += conn.execute(f"SELECT {', '.join(batch)} FROM {relation}").fetchone()
+    return row
 
 
 def _column_profile(name: str, dtype: str, stats: dict[str, Any], rows: int) -> ColumnProfile:
@@ -191,7 +204,7 @@ def _keys_and_top_values(conn, relation: str, profile: TableProfile) -> None:  #
             # reaching the row count proves the values unique, in far less memory than the values.
             key_slots[column.name] = len(expressions)
             expressions.append(f"(SELECT count(*) FROM (SELECT DISTINCT hash({col}) FROM {relation}))")
-    row = conn.execute(f"SELECT {', '.join(expressions)} FROM {relation}").fetchone() if expressions else ()
+    row = _aggregate_row(conn, relation, expressions)
     for name, slot in top_slots.items():
         ranked = sorted((row[slot] or {}).items(), key=lambda kv: (-kv[1], str(kv[0])))[:TOP_VALUES]
         profile.column(name).top_values = [TopValue(value, count) for value, count in ranked]
@@ -231,6 +244,10 @@ def _composite_keys(conn, relation: str, profile: TableProfile) -> list[list[str
     """Unique, non-null combinations of two, then three columns, smallest first; checked in one scan."""
     rows = profile.row_count
     eligible = [c for c in profile.columns if c.count == rows and KEYABLE.match(c.type) and c.distinct > 1]
+    if len(eligible) > COMPOSITE_COLUMNS:
+        # Triples of a wide table's columns run to billions: only the first columns are paired.
+        profile.notes.append(f"composite keys looked for among the first {COMPOSITE_COLUMNS} key-like columns")
+        eligible = eligible[:COMPOSITE_COLUMNS]
     combos: list[tuple[str, ...]] = []
     for size in (2, 3):
         for group in itertools.combinations(eligible, size):
@@ -239,9 +256,10 @@ def _composite_keys(conn, relation: str, profile: TableProfile) -> list[list[str
                 product *= column.distinct
             if product >= rows:
                 combos.append(tuple(c.name for c in group))
+                if len(combos) == MAX_COMPOSITE_CHECKS:
+                    break
         if combos:
             break
-    combos = combos[:MAX_COMPOSITE_CHECKS]
     if not combos:
         return []
     expressions = ", ".join(f"count(DISTINCT ({', '.join(quote_ident(n) for n in combo)}))" for combo in combos)

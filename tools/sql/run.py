@@ -23,6 +23,7 @@ from pathlib import Path
 from tools.catalog.external import EXTERNAL
 from tools.catalog.model import Catalog, Table
 from tools.errors import FAILURE, DeassistError
+from tools.sql.depth import reads_nested_sql
 from tools.sql.policy import SqlPolicy
 from tools.sql.sandbox import quote
 from tools.sql.statements import split_statements
@@ -68,6 +69,7 @@ def run_query(
     return _run_duckdb(statement, catalog, limit, timeout_s)
 
 
+@reads_nested_sql
 def vet(sql: str, dialect: str, catalog: Catalog) -> str:
     """The one read-only query in `sql`, or a refusal saying why it will not run."""
     import sqlglot

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from tools.errors import FAILURE, DeassistError
 from tools.sql import diagnostics as codes
+from tools.sql.depth import reads_nested_sql
 from tools.sql.diagnostics import Diagnostic, position
 from tools.sql.dialects import SqlglotWarnings, resolve_dialect, syntax_problem
 from tools.sql.statements import Statement, statement_spans
@@ -73,6 +74,7 @@ class Transpiler:
         checked = catalog is not None and self.write in ENGINE_CHECKED
         self._validator = SqlValidator(catalog, self.write) if checked and catalog is not None else None
 
+    @reads_nested_sql
     def transpile(self, sql: str) -> TranspileResult:
         """`sql` in the target dialect, checked there. A statement that does not parse is an error (exit 1)."""
         statements = statement_spans(sql, self.read)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from tools.catalog.model import Catalog
 from tools.errors import DeassistError
 from tools.sql import diagnostics as codes
+from tools.sql.depth import reads_nested_sql
 from tools.sql.diagnostics import Diagnostic, ValidationReport, position
 from tools.sql.dialects import SqlglotWarnings, resolve_dialect, syntax_problem
 from tools.sql.engine_errors import EXTERNAL_ACCESS, EngineError, did_you_mean, read_duckdb_error, read_sqlite_error
@@ -47,6 +48,7 @@ class SqlValidator:
         self._tables = [t.qualified_name for t in catalog.tables]
         self._columns = sorted({c.name for t in catalog.tables for c in t.columns})
 
+    @reads_nested_sql
     def validate(self, sql: str, *, single_statement: bool = False) -> ValidationReport:
         """Diagnostics for every statement in `sql`; with `single_statement`, more than one is an error."""
         statements = statement_spans(sql, self.dialect)
