@@ -20,7 +20,6 @@ from assistant import events
 from assistant.language import detect_language
 from tools.catalog.model import Catalog
 from tools.errors import DeassistError
-from tools.sql.run import ENGINE_DIALECT
 
 if TYPE_CHECKING:
     from assistant.backends.base import ModelBackend
@@ -88,8 +87,7 @@ class Session:
         self.sources.append(source)
         self._context.close()
         self._context.catalog = self.catalog
-        kinds = {t.source.kind for t in self.catalog.tables}
-        self._context.dialect = ENGINE_DIALECT[next(iter(kinds))] if len(kinds) == 1 else "duckdb"
+        self._context.dialect = self.catalog.dialect
 
     def ask(
         self,

@@ -580,10 +580,8 @@ def _settle(answer: Future[bool], approved: bool) -> None:
 
 def _validate(sql: str, session: Session) -> ValidationResult:
     from tools.sql import validate_sql
-    from tools.sql.run import ENGINE_DIALECT
 
-    kinds = {t.source.kind for t in session.catalog.tables}
-    dialect = ENGINE_DIALECT[kinds.pop()] if len(kinds) == 1 else "duckdb"
+    dialect = session.catalog.dialect
     report = validate_sql(sql, session.catalog, dialect)
     return ValidationResult(YOU, sql, dialect, report.valid, [d.to_dict() for d in report.diagnostics])
 

@@ -6,11 +6,8 @@ import json
 from collections.abc import Sequence
 
 from tools.catalog.external import EXTERNAL
-from tools.catalog.model import Catalog, Table
+from tools.catalog.model import SOURCE_DIALECT, Catalog, Table
 from tools.errors import DeassistError
-
-# The dialect a source's type names are written in.
-SOURCE_DIALECTS = {"duckdb": "duckdb", "files": "duckdb", "sqlite": "sqlite", "postgres": "postgres"}
 
 
 def render_catalog(catalog: Catalog, fmt: str, *, dialect: str = "duckdb") -> str:
@@ -105,7 +102,7 @@ def table_ddl(table: Table, dialect: str) -> str:
     from sqlglot import exp
     from sqlglot.errors import SqlglotError
 
-    source_dialect = SOURCE_DIALECTS.get(table.source.kind, dialect)
+    source_dialect = SOURCE_DIALECT.get(table.source.kind, dialect)
     columns = []
     for column in table.columns:
         try:

@@ -10,13 +10,10 @@ import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from tools.catalog.model import Catalog, Column, Table
+from tools.catalog.model import SOURCE_DIALECT, Catalog, Column, Table
 
 if TYPE_CHECKING:
     import duckdb
-
-# Which dialect a source's column types are written in.
-TYPE_DIALECT = {"duckdb": "duckdb", "files": "duckdb", "sqlite": "sqlite", "postgres": "postgres"}
 
 
 def quote(name: str) -> str:
@@ -78,7 +75,7 @@ def duckdb_schema(
         if key in seen:
             continue
         seen.add(key)
-        type_dialect = dialect if table.source.kind == "ddl" else TYPE_DIALECT.get(table.source.kind, dialect)
+        type_dialect = SOURCE_DIALECT.get(table.source.kind, dialect)  # a DDL file's types: `dialect`
         columns = (
             ", ".join(
                 f"{quote(name(c.name))} {duckdb_type(c.type, type_dialect, conn)}" for c in _unique_columns(table, name)
