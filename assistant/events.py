@@ -8,6 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+# The actor on the events of a tool the user ran through a face (`Session.run_tool`): no agent did it.
+USER = "you"
+
 
 @dataclass(frozen=True)
 class AgentStarted:

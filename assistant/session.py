@@ -11,7 +11,7 @@ import secrets
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -73,6 +73,7 @@ class Session:
         policy = load_sql_policy(config.workdir).allowing_privileged_role(config.allow_privileged_role)
         self._context = ToolContext(self.catalog, config.workdir, sql_policy=policy)
         self._tools = toolbox()
+        self._lock = threading.Lock()  # agents' and the user's tool calls share the context's connections
         self.sources: list[str] = []
         for source in config.sources:
             self.add_source(source)
@@ -101,6 +102,32 @@ class Session:
             yield events.ErrorEvent("DEA-ASK-EMPTY", "the request is empty: say what you want the agents to do", 2)
             return
         yield from _errors_as_events(self._ask(request.strip(), approve, cancel or threading.Event()))
+
+    def run_tool(
+        self,
+        name: str,
+        arguments: dict[str, Any],
+        *,
+        approve: Callable[[events.ApprovalRequest], bool] | None = None,
+    ) -> Iterator[events.Event]:
+        """Run one toolbox tool on the user's behalf, exactly as an agent's call runs: the same
+        approval, the same safeguards (run_sql masks personal data) and the same events, by `events.USER`."""
+        from assistant.toolbox.calls import approval_request, run_call
+
+        tool = self._tools.get(name)
+        if tool is None:
+            yield events.ErrorEvent("DEA-TOOL-UNKNOWN", f"no tool named {name!r}; the tools are: {', '.join(self._tools)}", 2)
+            return
+        call_id = f"{events.USER}-{secrets.token_hex(4)}"
+        yield events.ToolCall(events.USER, call_id, name, arguments)
+        request = approval_request(tool, self._context, call_id, events.USER, arguments)
+        if request is not None and not (yield from self._asked(request, approve)):
+            yield events.ToolResult(events.USER, call_id, name, "declined: nothing ran", is_error=True)
+            return
+        written: list[events.Event] = []
+        output, _ = run_call(written.append, events.USER, tool, self._context, arguments, self._lock)
+        yield from written
+        yield events.ToolResult(events.USER, call_id, name, output.data, output.is_error)
 
     def resume(
         self,
@@ -198,16 +225,21 @@ class Session:
 
     def _decide(
         self, pending: list[Any], approve: Callable[[events.ApprovalRequest], bool] | None
-    ) -> Iterator[events.Event]:
+    ) -> Generator[events.Event, None, dict[str, bool]]:
         """An ApprovalRequest and its ApprovalDecision per interrupt; returns interrupt id -> approved."""
         answers: dict[str, bool] = {}
         for interrupt in pending:
-            request = events.ApprovalRequest(**interrupt.value)
-            yield request
-            approved = bool(self.config.auto_approve or (approve is not None and approve(request)))
-            yield events.ApprovalDecision(request.approval_id, approved)
-            answers[interrupt.id] = approved
+            answers[interrupt.id] = yield from self._asked(events.ApprovalRequest(**interrupt.value), approve)
         return answers
+
+    def _asked(
+        self, request: events.ApprovalRequest, approve: Callable[[events.ApprovalRequest], bool] | None
+    ) -> Generator[events.Event, None, bool]:
+        """The request and its decision as events; --yes answers yes, no face to ask answers no."""
+        yield request
+        approved = bool(self.config.auto_approve or (approve is not None and approve(request)))
+        yield events.ApprovalDecision(request.approval_id, approved)
+        return approved
 
     @staticmethod
     def _resume_command(answers: dict[str, bool]) -> Any:
@@ -231,7 +263,9 @@ class Session:
 
             self.home.mkdir(parents=True, exist_ok=True)
             self._conn = sqlite3.connect(self.home / SESSIONS_FILE, check_same_thread=False)
-            self._deps = GraphDeps(self.backend, self.roster, self._tools, self._context, self.config.auto_approve)
+            self._deps = GraphDeps(
+                self.backend, self.roster, self._tools, self._context, self.config.auto_approve, lock=self._lock
+            )
             self._graph = build_graph(self._deps, SqliteSaver(self._conn))
         self._deps.cancel = cancel
         return self._graph

@@ -22,7 +22,8 @@ from assistant.graph.briefs import agent_brief, coordinator_brief
 from assistant.graph.sqlcheck import MAX_REPAIRS, check_text, failure_note, repair_request
 from assistant.graph.state import AgentInput, AgentOutput, AgentState, GraphState
 from assistant.roster import Persona
-from assistant.toolbox import AgentTool, ToolContext, call_tool
+from assistant.toolbox import AgentTool, ToolContext
+from assistant.toolbox.calls import approval_request, run_call
 from assistant.toolbox.memory import context_for
 from tools.errors import FAILURE, DeassistError
 
@@ -339,10 +340,9 @@ def _agent_subgraph(deps: GraphDeps) -> Any:
         decisions: dict[str, bool] = {}
         for call in calls:
             tool = available.get(call["name"])
-            if tool is None or tool.approval is None:
+            request = approval_request(tool, deps.context, call["id"], name, call["input"]) if tool else None
+            if request is None:
                 continue
-            summary, detail = tool.describe(deps.context, call["input"]) if tool.describe else (tool.name, "")
-            request = events.ApprovalRequest(call["id"], name, tool.approval, summary, detail)
             if deps.auto_approve:
                 write(request)
                 write(events.ApprovalDecision(call["id"], True))
@@ -359,10 +359,9 @@ def _agent_subgraph(deps: GraphDeps) -> Any:
             elif decisions.get(call["id"]) is False:
                 output_data, is_error = "the user declined this step: it did not run. Answer without it.", True
             else:
-                with deps.lock:
-                    output = call_tool(tool, deps.context, call["input"])
+                output, passed = run_call(write, name, tool, deps.context, call["input"], deps.lock)
                 output_data, is_error = output.data, output.is_error
-                validated += _validations(write, name, call, output_data, deps.context.dialect)
+                validated += passed
                 if call["name"] == "propose_commit_message" and not is_error:
                     commits.append(output_data["message"])
             write(events.ToolResult(name, call["id"], call["name"], output_data, is_error))
@@ -395,21 +394,3 @@ def _approval_payload(request: events.ApprovalRequest) -> dict[str, str]:
         "detail": request.detail,
     }
 
-
-def _validations(write: Any, agent: str, call: dict[str, Any], data: Any, context_dialect: str) -> list[str]:
-    """ValidationResult events for the SQL in validate_sql and run_sql calls; the SQL that passed."""
-    if call["name"] not in {"validate_sql", "run_sql"} or not isinstance(data, dict):
-        return []
-    sql = str(call["input"].get("sql", ""))
-    report = data.get("validation", data) if call["name"] == "run_sql" else data
-    if call["name"] == "run_sql" and data.get("ran"):
-        write(events.ValidationResult(agent, sql, context_dialect, True, []))
-        return [sql]
-    if "valid" not in report:
-        return []
-    write(
-        events.ValidationResult(
-            agent, sql, str(report.get("dialect", "")), bool(report["valid"]), report.get("diagnostics", [])
-        )
-    )
-    return [sql] if report["valid"] else []
