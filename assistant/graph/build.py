@@ -238,7 +238,7 @@ def _recent_turns(state: GraphState, answer_chars: int | None = None) -> list[di
 
 def _after_turn(write: Any, agent: str, turn: ModelTurn) -> None:
     """Count the turn, pass on what the backend noted, and stop on a refusal: it is shown, never dressed as an answer."""
-    write(_usage(turn))
+    write(events.Usage(turn.usage, turn.model))
     for note in turn.notes:
         write(events.Notice(agent, note))
     if turn.stop_reason == "refusal":
@@ -250,13 +250,6 @@ def _after_turn(write: Any, agent: str, turn: ModelTurn) -> None:
             " for, or ask another model with --model",
             exit_code=FAILURE,
         )
-
-
-def _usage(turn: Any) -> events.Usage:
-    u = turn.usage
-    return events.Usage(
-        u.input_tokens, u.output_tokens, u.cache_read_tokens, u.cache_write_tokens, u.cost_usd, turn.model
-    )
 
 
 def _agent_subgraph(deps: GraphDeps) -> Any:

@@ -371,9 +371,10 @@ class ChatApp(App[None]):
             if block is not None:
                 block.show_decision(event)
         elif isinstance(event, Usage):
-            self.status.input_tokens += event.input_tokens + event.cache_read_tokens + event.cache_write_tokens
-            self.status.output_tokens += event.output_tokens
-            self.status.cost += event.cost_usd
+            usage = event.usage
+            self.status.input_tokens += usage.input_tokens + usage.cache_read_tokens + usage.cache_write_tokens
+            self.status.output_tokens += usage.output_tokens
+            self.status.cost += usage.cost_usd
             if event.model:
                 self.status.model = event.model
         elif isinstance(event, FinalAnswer):
