@@ -23,6 +23,7 @@ from tools.errors import DeassistError
 
 if TYPE_CHECKING:
     from assistant.backends.base import ModelBackend
+    from assistant.graph.state import Turn
 
 SESSIONS_FILE = "sessions.sqlite"
 # Checkpoints are written when a run pauses (an approval) or ends, not after every step: a turn is
@@ -183,9 +184,9 @@ class Session:
             "sources": list(self.sources),
             "language": detect_language(request),
             "notes": None,
-            "validated": None,
-            "failed": None,
-            "commits": None,
+            "validated_sql": None,
+            "failed_sql": None,
+            "commit_message": None,
         }
         yield from self._run(self._compiled(cancel), payload, approve, cancel)
 
@@ -250,7 +251,7 @@ class Session:
     def _thread(self) -> dict[str, Any]:
         return {"configurable": {"thread_id": self.name}}
 
-    def history(self) -> list[dict[str, Any]]:
+    def history(self) -> list[Turn]:
         """The turns of this conversation so far (request, answer, agents), as the checkpointer keeps them."""
         graph = self._compiled(threading.Event())
         return list(graph.get_state(self._thread()).values.get("history") or [])

@@ -20,7 +20,7 @@ from assistant.backends.base import ModelBackend, ModelRequest, ModelTurn, TextB
 from assistant.graph import messages as msg
 from assistant.graph.briefs import agent_brief, coordinator_brief
 from assistant.graph.sqlcheck import MAX_REPAIRS, check_text, failure_note, repair_request
-from assistant.graph.state import AgentInput, AgentOutput, AgentState, GraphState
+from assistant.graph.state import AgentInput, AgentNote, AgentOutput, AgentState, GraphState, Role, Turn
 from assistant.roster import Persona
 from assistant.toolbox import AgentTool, ToolContext
 from assistant.toolbox.calls import approval_request, run_call
@@ -111,7 +111,7 @@ def build_graph(deps: GraphDeps, checkpointer: Any) -> Any:
 
     agent = _agent_subgraph(deps)
 
-    def coordinator(state: GraphState) -> dict[str, Any]:
+    def coordinator(state: GraphState) -> GraphState:
         from langgraph.config import get_stream_writer
 
         deps.check_cancel()
@@ -156,7 +156,7 @@ def build_graph(deps: GraphDeps, checkpointer: Any) -> Any:
         )
         return [Send("lead", _payload(state, state["lead"], "lead", notes))]
 
-    def _payload(state: GraphState, name: str, role: str, notes: list[dict[str, Any]] | None = None) -> AgentInput:
+    def _payload(state: GraphState, name: str, role: Role, notes: list[AgentNote] | None = None) -> AgentInput:
         brief = agent_brief(
             request=state["request"],
             role=role,
@@ -171,30 +171,21 @@ def build_graph(deps: GraphDeps, checkpointer: Any) -> Any:
         history = _recent_turns(state)
         return {"agent": name, "role": role, "language": state["language"], "brief": brief, "history": history}
 
-    def gather(state: GraphState) -> dict[str, Any]:
+    def gather(state: GraphState) -> GraphState:
         return {}
 
-    def finish(state: GraphState) -> dict[str, Any]:
+    def finish(state: GraphState) -> GraphState:
         lead_notes = [n for n in state.get("notes") or [] if n["role"] == "lead"]
         answer = lead_notes[-1]["text"] if lead_notes else ""
-        truncated = bool(lead_notes and lead_notes[-1].get("truncated"))
+        truncated = bool(lead_notes and lead_notes[-1]["truncated"])
         noted = {n["agent"] for n in state.get("notes") or [] if n["role"] == "collaborator"}
         agents = [state["lead"], *(name for name in state["collaborators"] if name in noted)]
-        commits = state.get("commits") or []
-        commit_message = commits[-1] if commits else _files_commit(deps.context, agents)
+        commit_message = state.get("commit_message") or _files_commit(deps.context, agents)
         if commit_message and commit_message not in answer:
             label = COMMIT_LABEL.get(state["language"], COMMIT_LABEL["en"])
             answer += f"\n\n{label}\n\n```text\n{commit_message}\n```"
-        validated = list(dict.fromkeys(state.get("validated") or []))
-        return {
-            "answer": answer,
-            "truncated": truncated,
-            "agents": agents,
-            "validated_sql": validated,
-            "failed_sql": list(dict.fromkeys(state.get("failed") or [])),
-            "commit_message": commit_message,
-            "history": [{"request": state["request"], "answer": answer, "agents": agents, "validated_sql": validated}],
-        }
+        turn = Turn(request=state["request"], answer=answer, agents=agents, validated_sql=state.get("validated_sql") or [])
+        return {"answer": answer, "truncated": truncated, "agents": agents, "commit_message": commit_message, "history": [turn]}
 
     graph = StateGraph(GraphState)
     graph.add_node("coordinator", coordinator)
@@ -225,9 +216,9 @@ def _files_commit(context: ToolContext, agents: list[str]) -> str | None:
     return attributed_message("feat", None, f"add {files}", agents)
 
 
-def _recent_turns(state: GraphState, answer_chars: int | None = None) -> list[dict[str, Any]]:
+def _recent_turns(state: GraphState, answer_chars: int | None = None) -> list[msg.MessageDict]:
     """The conversation's last turns as messages; answers cut to `answer_chars` where only their gist matters."""
-    messages: list[dict[str, Any]] = []
+    messages: list[msg.MessageDict] = []
     for turn in (state.get("history") or [])[-HISTORY_TURNS:]:
         answer = turn["answer"]
         if answer_chars is not None and len(answer) > answer_chars:
@@ -255,14 +246,14 @@ def _after_turn(write: Any, agent: str, turn: ModelTurn) -> None:
 def _agent_subgraph(deps: GraphDeps) -> Any:
     from langgraph.graph import END, START, StateGraph
 
-    def model(state: AgentState) -> dict[str, Any]:
+    def model(state: AgentState) -> AgentState:
         from langgraph.config import get_stream_writer
 
         deps.check_cancel()
         write = get_stream_writer()
         name = state["agent"]
         persona = deps.roster[name]
-        new: list[dict[str, Any]] = []
+        new: list[msg.MessageDict] = []
         if not state.get("messages"):
             write(events.AgentStarted(name, state["role"]))  # type: ignore[arg-type]
             new.append(msg.user_text(state["brief"]))
@@ -315,12 +306,12 @@ def _agent_subgraph(deps: GraphDeps) -> Any:
             "messages": new,
             "turns": turns,
             "next": END,
-            "notes": [{"agent": name, "role": state["role"], "text": text.strip(), "truncated": truncated}],
-            "validated": [c.sql for c in checks if c.valid],
-            "failed": [c.sql for c in failed],
+            "notes": [AgentNote(agent=name, role=state["role"], text=text.strip(), truncated=truncated)],
+            "validated_sql": [c.sql for c in checks if c.valid],
+            "failed_sql": [c.sql for c in failed],
         }
 
-    def tools(state: AgentState) -> dict[str, Any]:
+    def tools(state: AgentState) -> AgentState:
         from langgraph.config import get_stream_writer
         from langgraph.types import interrupt
 
@@ -342,7 +333,7 @@ def _agent_subgraph(deps: GraphDeps) -> Any:
                 decisions[call["id"]] = True
             else:
                 decisions[call["id"]] = bool(interrupt(_approval_payload(request)))
-        results = []
+        results: list[msg.Part] = []
         validated: list[str] = []
         commits: list[str] = []
         for call in calls:
@@ -364,7 +355,8 @@ def _agent_subgraph(deps: GraphDeps) -> Any:
                 else json.dumps(output_data, default=str, ensure_ascii=False)
             )
             results.append({"type": "tool_result", "tool_use_id": call["id"], "content": content, "is_error": is_error})
-        return {"messages": [{"role": "user", "content": results}], "validated": validated, "commits": commits}
+        proposed = {"commit_message": commits[-1]} if commits else {}
+        return {"messages": [{"role": "user", "content": results}], "validated_sql": validated, **proposed}
 
     def after_model(state: AgentState) -> str:
         return state["next"]
