@@ -115,10 +115,7 @@ class Session:
         approval, the same safeguards (run_sql masks personal data) and the same events, by `events.USER`."""
         from assistant.toolbox.calls import approval_request, run_call
 
-        tool = self._tools.get(name)
-        if tool is None:
-            yield events.ErrorEvent("DEA-TOOL-UNKNOWN", f"no tool named {name!r}; the tools are: {', '.join(self._tools)}", 2)
-            return
+        tool = self._tools[name]  # faces name the tools they offer; an unknown name is a bug, not input
         call_id = f"{events.USER}-{secrets.token_hex(4)}"
         yield events.ToolCall(events.USER, call_id, name, arguments)
         request = approval_request(tool, self._context, call_id, events.USER, arguments)
