@@ -3,7 +3,8 @@
 Agent files are found and parsed by `tools.agentfiles` (the git hook shares that reader); here their
 front matter becomes typed `Persona`s. Later folders override earlier names: builtin `prompts/`,
 then `~/.claude/agents/`, then the repository's `.claude/agents/`. A translation of a persona
-(`data-engineer.zh-TW.md`) sits beside it and is attached by its language tag.
+(`data-engineer.zh-TW.md`) sits beside it and is attached by its language tag. Each file's
+description and `examples:` (requests it should receive) become the persona's routing cards.
 """
 
 from __future__ import annotations
@@ -13,9 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.routing.cards import RoutingCard
 from tools.agentfiles import AgentFile, find_agent_files, read_agent_file
 from tools.errors import DeassistError
 
+LEAD = "data-engineer"  # leads every request that does not plainly belong to another persona alone
+MAX_COLLABORATORS = 2  # most requests need zero, one or two specialists
+DEFAULT_LANGUAGE = "en"
 DEFAULT_MODEL = "sonnet"
 DEFAULT_TEMPERATURE = 0.2
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -33,6 +38,7 @@ class Persona:
     origin: str  # "builtin" | "repository" | "user"
     path: Path
     translations: dict[str, str] = field(default_factory=dict)  # language tag -> system prompt
+    cards: tuple[RoutingCard, ...] = ()  # the description and example requests, one card per language
 
     def prompt_for(self, language: str | None) -> str:
         """The system prompt in `language` ("zh-TW", "ko", or a prefix such as "zh") when translated."""
@@ -76,6 +82,7 @@ def _persona(agent: AgentFile) -> Persona:
         raise DeassistError("DEA-AGENT-FILE", f"{agent.path}: no description in the front matter")
     if not agent.body:
         raise DeassistError("DEA-AGENT-FILE", f"{agent.path}: no system prompt after the front matter")
+    translations, cards = _translations(agent)
     return Persona(
         name=agent.name,
         description=" ".join(agent.description.split()),
@@ -86,7 +93,8 @@ def _persona(agent: AgentFile) -> Persona:
         system_prompt=agent.body,
         origin=agent.origin,
         path=agent.path,
-        translations=_translations(agent),
+        translations=translations,
+        cards=(_card(agent, agent.name), *cards),
     )
 
 
@@ -116,9 +124,10 @@ def _names(path: Path, key: str, value: Any) -> list[str] | None:
     return [item.strip() for item in value if item.strip()]
 
 
-def _translations(agent: AgentFile) -> dict[str, str]:
-    """`<stem>.<language>.md` files beside the agent file: their bodies by language tag."""
+def _translations(agent: AgentFile) -> tuple[dict[str, str], list[RoutingCard]]:
+    """`<stem>.<language>.md` files beside the agent file: their bodies by language tag, and their cards."""
     translations: dict[str, str] = {}
+    cards: list[RoutingCard] = []
     for path in sorted(agent.path.parent.glob(f"{agent.path.stem}.*.md")):
         language = path.name[len(agent.path.stem) + 1 : -len(".md")]
         if "." in language:
@@ -126,4 +135,14 @@ def _translations(agent: AgentFile) -> dict[str, str]:
         translated = read_agent_file(path, agent.origin)
         if translated.body:
             translations[language] = translated.body
-    return translations
+        if translated.description:
+            cards.append(_card(translated, agent.name, language))
+    return translations, cards
+
+
+def _card(agent: AgentFile, name: str, language: str | None = None) -> RoutingCard:
+    examples = agent.meta.get("examples") or []
+    if not isinstance(examples, list) or not all(isinstance(e, str) and e.strip() for e in examples):
+        raise DeassistError("DEA-AGENT-FILE", f"{agent.path}: examples must be a list of example requests")
+    tag = language or str(agent.meta.get("language") or DEFAULT_LANGUAGE)
+    return RoutingCard(name, tag, " ".join(agent.description.split()), tuple(" ".join(e.split()) for e in examples))

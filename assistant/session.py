@@ -72,6 +72,7 @@ class Session:
         from tools.sql.policy import load_sql_policy
 
         policy = load_sql_policy(config.workdir).allowing_privileged_role(config.allow_privileged_role)
+        self._sources: list[tuple[str, Catalog]] = []  # each source as read, before names are qualified
         self._context = ToolContext(self.catalog, config.workdir, sql_policy=policy)
         self._tools = toolbox()
         self._lock = threading.Lock()  # agents' and the user's tool calls share the context's connections
@@ -84,9 +85,11 @@ class Session:
     def add_source(self, source: str) -> None:
         """Read one more source into the session's catalog (a bad source is a one-line DeassistError)."""
         from tools.catalog import read_source
+        from tools.catalog.readers import qualify_clashes
 
-        self.catalog = self.catalog.merge(read_source(source))
+        self._sources.append((source, read_source(source)))
         self.sources.append(source)
+        self.catalog = qualify_clashes([c for _, c in self._sources], [s for s, _ in self._sources])
         self._context.close()
         self._context.catalog = self.catalog
         self._context.dialect = self.catalog.dialect

@@ -3,7 +3,9 @@
 Cases live in YAML files under `evals/cases/`, one file per category (`category:` at the top,
 `cases:` below). A case names its data fixtures (see `evals.fixtures`; SQL is graded on the
 first), optional files to place in the working directory, and any of the expectations below;
-each expectation is graded by the grader of the same name in `evals.graders`.
+each expectation is graded by the grader of the same name in `evals.graders`. `outcome` is not a
+check of its own: it says whether the right answer is an answer or a decline (`declined` for a
+request the offline planner should refuse), so a decline can be scored as correct.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 import yaml
 
@@ -20,6 +22,7 @@ from tools.errors import DeassistError
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 CASE_ERROR = "DEA-EVAL-CASE"
 SUITE_ERROR = "DEA-EVAL-SUITE"
+Outcome = Literal["answered", "declined"]
 
 
 @dataclass(frozen=True)
@@ -91,9 +94,10 @@ class Expectations:
     content: Content | None = None
     safety: Safety | None = None
     limits: Limits | None = None
+    outcome: Outcome | None = None  # the expected final outcome; not graded as a kind of its own
 
     def kinds(self) -> list[str]:
-        return [f.name for f in fields(self) if getattr(self, f.name) is not None]
+        return [f.name for f in fields(self) if f.name != "outcome" and getattr(self, f.name) is not None]
 
 
 @dataclass(frozen=True)
@@ -182,9 +186,18 @@ def _case(raw: Any, category: str | None, path: Path, index: int) -> EvalCase:
             raise DeassistError(CASE_ERROR, f"{where}: '{name}' must be a non-empty string")
     expect_raw = raw.get("expect")
     if not isinstance(expect_raw, dict) or not expect_raw:
-        raise DeassistError(CASE_ERROR, f"{where}: 'expect' must name at least one of {', '.join(EXPECTATION_TYPES)}")
-    _no_unknown(expect_raw, set(EXPECTATION_TYPES), f"{where}: expect")
-    expectations = {name: _build(EXPECTATION_TYPES[name], value, f"{where}: expect.{name}") for name, value in expect_raw.items()}
+        raise DeassistError(
+            CASE_ERROR, f"{where}: 'expect' must name at least one of {', '.join([*EXPECTATION_TYPES, 'outcome'])}"
+        )
+    _no_unknown(expect_raw, {*EXPECTATION_TYPES, "outcome"}, f"{where}: expect")
+    outcome = expect_raw.get("outcome")
+    if outcome is not None and outcome not in get_args(Outcome):
+        raise DeassistError(CASE_ERROR, f"{where}: expect.outcome must be one of {', '.join(get_args(Outcome))}")
+    expectations: dict[str, Any] = {
+        name: _build(EXPECTATION_TYPES[name], value, f"{where}: expect.{name}")
+        for name, value in expect_raw.items()
+        if name != "outcome"
+    }
     fixtures = raw.get("fixtures", [])
     if isinstance(fixtures, str):
         fixtures = [fixtures]
@@ -195,7 +208,7 @@ def _case(raw: Any, category: str | None, path: Path, index: int) -> EvalCase:
         id=raw["id"],
         category=str(raw.get("category") or category or path.stem),
         request=raw["request"].strip(),
-        expect=Expectations(**expectations),
+        expect=Expectations(**expectations, outcome=outcome),
         fixtures=[str(f) for f in fixtures],
         files={str(k): v for k, v in files.items()},
         git=bool(raw.get("git", False)),

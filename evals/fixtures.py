@@ -1,10 +1,12 @@
-"""Seeded data fixtures for the eval cases: an e-commerce shop and a website's clickstream.
+"""Seeded data fixtures for the eval cases: an e-commerce shop, a website's clickstream, and three
+held-out domains (ride-hailing, support tickets, a public library) with dirty values planted.
 
 A fixture name is a data set, optionally with a format: `ecommerce` (a folder of CSV files, one
-table a file), `ecommerce.duckdb` (a DuckDB file with primary and foreign keys declared),
-`ecommerce.sqlite`, and the same for `ecommerce_dirty` (the shop with planted defects for
-data-quality cases) and `clickstream`. `shop` is the small example that ships in the package.
-The same seed always gives the same rows, so gold answers stay put.
+table a file), `ecommerce.duckdb` (a DuckDB file with primary and foreign keys declared when the
+data can hold them), `ecommerce.sqlite`, and the same for `ecommerce_dirty` (the shop with planted
+defects for data-quality cases), `clickstream`, `rides`, `support` and `library`. `shop` is the
+small example that ships in the package. The same seed always gives the same rows, so gold answers
+stay put.
 
     python -m evals.fixtures OUT_DIR [NAME ...]
 """
@@ -218,10 +220,214 @@ def clickstream(seed: int = 7) -> list[TableData]:
     ]
 
 
+# -- ride-hailing ---------------------------------------------------------------------------------
+
+CITIES = [("New Taipei", "TW", 22), ("Taipei", "TW", 25), ("Taichung", "TW", 10), ("Seoul", "KR", 28), ("Busan", "KR", 10),
+          ("Incheon", "KR", 5)]
+VEHICLES = [("economy", 50), ("premium_sedan", 15), ("electric_vehicle", 25), ("xl_van", 10)]
+PAYMENTS = [("credit_card", 50), ("cash", 20), ("digital_wallet", 25), ("corporate_account", 5)]
+
+
+def rides(seed: int = 11) -> list[TableData]:
+    """Cities, riders, drivers, trips over 18 months and their ratings. Planted: 4 negative fares
+    (refund adjustments), 3 trips recorded twice (duplicate trip_id), 5 trips of riders that do not
+    exist, 4 malformed and 6 missing rider emails, 7 payment methods written 'Credit_Card'."""
+    rng = random.Random(seed)
+    cities = [(i + 1, name, country) for i, (name, country, _) in enumerate(CITIES)]
+    city_weights = [w for _, _, w in CITIES]
+    riders = []
+    for rid in range(1, 351):
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        city = rng.choices(cities, weights=city_weights)[0][0]
+        signup = date(2023, 6, 1) + timedelta(days=rng.randrange(0, 700))
+        riders.append([rid, f"{first} {last}", f"{first}.{last}{rid}@mail.example".lower(), city, signup])
+    drivers = []
+    for did in range(1, 71):
+        city = rng.choices(cities, weights=city_weights)[0][0]
+        joined = date(2022, 1, 1) + timedelta(days=rng.randrange(0, 900))
+        drivers.append((did, f"{rng.choice(FIRST)} {rng.choice(LAST)}", city, _weighted(rng, VEHICLES), joined,
+                        "inactive" if did % 9 == 0 else "active"))
+    by_city: dict[int, list[int]] = {}
+    for d in drivers:
+        if d[5] == "active" and d[0] <= 66:  # the newest active drivers have no trips yet
+            by_city.setdefault(d[2], []).append(d[0])
+    trips, ratings = [], []
+    riding = [r for r in riders if r[0] % 17 != 0]  # riders 17, 34, ... never request a trip
+    for tid in range(1, 3201):
+        rider = rng.choice(riding)
+        if rider[4] > date(2025, 6, 1):
+            rider = riding[tid % 50]
+        start = datetime.combine(max(rider[4], date(2024, 1, 1)), datetime.min.time())
+        span = int((datetime(2025, 7, 1) - start).total_seconds() // 60)
+        requested = start + timedelta(minutes=rng.randrange(0, span))
+        city = rider[3]
+        driver = rng.choice(by_city.get(city) or by_city[1])
+        status = _weighted(rng, [("completed", 80), ("cancelled_by_rider", 11), ("cancelled_by_driver", 9)])
+        distance = round(rng.uniform(1.0, 28.0), 1)
+        fare = round(2.5 + distance * rng.uniform(0.9, 1.6), 2) if status == "completed" else (
+            3.0 if status == "cancelled_by_rider" and rng.random() < 0.4 else 0.0)
+        payment = _weighted(rng, PAYMENTS)
+        trips.append([tid, rider[0], driver, city, requested, status, distance, fare, payment])
+        if status == "completed" and rng.random() < 0.7:
+            stars = rng.choices([1, 2, 3, 4, 5], weights=[4, 5, 12, 34, 45])[0]
+            ratings.append((len(ratings) + 1, tid, stars, requested + timedelta(hours=rng.randint(1, 30))))
+    for row in rng.sample([t for t in trips if t[5] == "completed"], 4):
+        row[7] = -row[7]
+    for row in rng.sample(trips, 7):
+        row[8] = "Credit_Card"
+    for n, row in enumerate(rng.sample(trips, 5)):
+        row[1] = 900 + n
+    trips.extend([list(t) for t in rng.sample(trips, 3)])
+    for row in rng.sample(riders, 10)[:6]:
+        row[2] = None
+    for row in rng.sample([r for r in riders if r[2]], 4):
+        row[2] = row[2].replace("@", "#")
+    return [
+        TableData("cities", [("city_id", "INTEGER"), ("name", "VARCHAR"), ("country", "VARCHAR")], cities, "city_id", {}),
+        TableData("riders", [("rider_id", "INTEGER"), ("full_name", "VARCHAR"), ("email", "VARCHAR"), ("home_city_id", "INTEGER"),
+                             ("signup_date", "DATE")], [tuple(r) for r in riders], "rider_id", {"home_city_id": "cities"}),
+        TableData("drivers", [("driver_id", "INTEGER"), ("full_name", "VARCHAR"), ("city_id", "INTEGER"),
+                              ("vehicle_type", "VARCHAR"), ("joined_date", "DATE"), ("status", "VARCHAR")],
+                  drivers, "driver_id", {"city_id": "cities"}),
+        TableData("trips", [("trip_id", "INTEGER"), ("rider_id", "INTEGER"), ("driver_id", "INTEGER"), ("city_id", "INTEGER"),
+                            ("requested_at", "TIMESTAMP"), ("status", "VARCHAR"), ("distance_km", "DECIMAL(6,1)"),
+                            ("fare", "DECIMAL(10,2)"), ("payment_method", "VARCHAR")],
+                  [tuple(t) for t in trips], "trip_id", {"rider_id": "riders", "driver_id": "drivers", "city_id": "cities"}),
+        TableData("ratings", [("rating_id", "INTEGER"), ("trip_id", "INTEGER"), ("stars", "INTEGER"), ("rated_at", "TIMESTAMP")],
+                  ratings, "rating_id", {"trip_id": "trips"}),
+    ]
+
+
+# -- support tickets ------------------------------------------------------------------------------
+
+TEAMS = ["billing", "technical_support", "account_management", "onboarding"]
+TICKET_CATEGORIES = [("billing_issue", 25), ("login_problem", 20), ("bug_report", 25), ("feature_request", 15),
+                     ("data_export", 15)]
+PRIORITY_HOURS = {"low": 72, "normal": 24, "high": 8, "urgent": 2}  # the SLA for a first response
+
+
+def support(seed: int = 23) -> list[TableData]:
+    """Teams, agents, tickets over 17 months with SLA timestamps, and satisfaction surveys. Planted:
+    14 unassigned tickets, 6 tickets of an agent that does not exist, 3 resolved before they were
+    created, 9 priorities written 'High', 5 malformed customer emails."""
+    rng = random.Random(seed)
+    teams = [(i + 1, name) for i, name in enumerate(TEAMS)]
+    agents = []
+    for aid in range(1, 25):
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        agents.append((aid, f"{first} {last}", f"{first}.{last}@support.example".lower(), (aid - 1) % 4 + 1,
+                       date(2022, 3, 1) + timedelta(days=rng.randrange(0, 800))))
+    tickets, surveys = [], []
+    for tid in range(1, 2201):
+        created = datetime(2024, 3, 1) + timedelta(minutes=rng.randrange(0, 518 * 24 * 60))
+        priority = _weighted(rng, [("low", 25), ("normal", 45), ("high", 22), ("urgent", 8)])
+        category = _weighted(rng, TICKET_CATEGORIES)
+        agent = rng.choice(agents)[0]
+        respond = timedelta(minutes=int(rng.expovariate(1 / (PRIORITY_HOURS[priority] * 40))))
+        first_response = created + respond
+        status = _weighted(rng, [("closed", 70), ("solved", 12), ("pending", 8), ("open", 10)])
+        resolved = first_response + timedelta(hours=rng.randint(1, 120)) if status in ("closed", "solved") else None
+        if status == "open" and rng.random() < 0.5:
+            first_response = None
+        email = f"customer{rng.randint(1, 900)}@client.example"
+        tickets.append([tid, email, agent, priority, category, _weighted(rng, [("email", 40), ("chat", 30), ("phone", 15),
+                        ("web_form", 15)]), status, created, first_response, resolved])
+        if resolved and rng.random() < 0.35:
+            surveys.append((len(surveys) + 1, tid, rng.choices([1, 2, 3, 4, 5], weights=[6, 8, 15, 35, 36])[0],
+                            resolved + timedelta(hours=rng.randint(1, 48))))
+    for row in rng.sample(tickets, 14):
+        row[2] = None
+    for row in rng.sample([t for t in tickets if t[2]], 6):
+        row[2] = 99
+    for row in rng.sample([t for t in tickets if t[9]], 3):
+        row[9] = row[7] - timedelta(hours=5)
+    for row in rng.sample([t for t in tickets if t[3] == "high"], 9):
+        row[3] = "High"
+    for row in rng.sample(tickets, 5):
+        row[1] = row[1].replace("@", "@@")
+    return [
+        TableData("teams", [("team_id", "INTEGER"), ("name", "VARCHAR")], teams, "team_id", {}),
+        TableData("agents", [("agent_id", "INTEGER"), ("full_name", "VARCHAR"), ("email", "VARCHAR"), ("team_id", "INTEGER"),
+                             ("hired_date", "DATE")], agents, "agent_id", {"team_id": "teams"}),
+        TableData("tickets", [("ticket_id", "INTEGER"), ("customer_email", "VARCHAR"), ("agent_id", "INTEGER"),
+                              ("priority", "VARCHAR"), ("category", "VARCHAR"), ("channel", "VARCHAR"), ("status", "VARCHAR"),
+                              ("created_at", "TIMESTAMP"), ("first_response_at", "TIMESTAMP"), ("resolved_at", "TIMESTAMP")],
+                  [tuple(t) for t in tickets], "ticket_id", {"agent_id": "agents"}),
+        TableData("satisfaction_surveys", [("survey_id", "INTEGER"), ("ticket_id", "INTEGER"), ("score", "INTEGER"),
+                                           ("answered_at", "TIMESTAMP")], surveys, "survey_id", {"ticket_id": "tickets"}),
+    ]
+
+
+# -- public library -------------------------------------------------------------------------------
+
+BRANCHES = ["Central Library", "North Branch", "Riverside Branch", "East Village Branch"]
+GENRES = [("science_fiction", 15), ("mystery", 18), ("children", 20), ("non_fiction", 22), ("history", 10),
+          ("graphic_novel", 15)]
+MEMBERSHIPS = [("adult", 55), ("student", 25), ("senior", 12), ("family_plan", 8)]
+
+
+def library(seed: int = 31) -> list[TableData]:
+    """Branches, members, books, loans over two years and overdue fines. Planted: 5 negative fines
+    (waivers booked as amounts), 2 members listed twice (duplicate member_id), 4 loans of books that
+    do not exist, 8 members without an email and 3 malformed, genres written 'Mystery' on 6 books."""
+    rng = random.Random(seed)
+    branches = [(i + 1, name) for i, name in enumerate(BRANCHES)]
+    members = []
+    for mid in range(1, 501):
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        members.append([mid, f"{first} {last}", f"{first[0]}{last}{mid}@reader.example".lower(), rng.randint(1, 4),
+                        _weighted(rng, MEMBERSHIPS), date(2022, 9, 1) + timedelta(days=rng.randrange(0, 950))])
+    books = []
+    for bid in range(1, 301):
+        genre = _weighted(rng, GENRES)
+        books.append([bid, f"{genre.replace('_', ' ').title()} volume {bid}", f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                      genre, rng.randint(1950, 2025)])
+    loans, fines = [], []
+    for lid in range(1, 2801):
+        member = rng.choice(members)
+        start = max(member[5], date(2023, 6, 1))
+        loaned = start + timedelta(days=rng.randrange(0, max(1, (date(2025, 5, 31) - start).days)))
+        due = loaned + timedelta(days=21)
+        returned = None if rng.random() < 0.06 else loaned + timedelta(days=rng.choice([3, 7, 10, 14, 18, 20, 21, 25, 30, 45]))
+        if returned and returned > date(2025, 6, 30):
+            returned = None
+        branch = member[3] if rng.random() < 0.8 else rng.randint(1, 4)
+        loans.append([lid, rng.randint(1, 288), member[0], branch, loaned, due, returned])
+        if returned and returned > due:
+            fines.append([len(fines) + 1, lid, round((returned - due).days * 0.25, 2), rng.random() < 0.7])
+    for row in rng.sample(fines, 5):
+        row[2] = -row[2]
+    for n, row in enumerate(rng.sample(loans, 4)):
+        row[1] = 500 + n
+    members.extend([list(m) for m in rng.sample(members, 2)])
+    for row in rng.sample(members[:500], 12)[:8]:
+        row[2] = None
+    for row in rng.sample([m for m in members[:500] if m[2]], 3):
+        row[2] = row[2].replace("@", "")
+    for row in rng.sample([b for b in books if b[3] == "mystery"], 6):
+        row[3] = "Mystery"
+    return [
+        TableData("branches", [("branch_id", "INTEGER"), ("name", "VARCHAR")], branches, "branch_id", {}),
+        TableData("members", [("member_id", "INTEGER"), ("full_name", "VARCHAR"), ("email", "VARCHAR"),
+                              ("home_branch_id", "INTEGER"), ("membership_type", "VARCHAR"), ("joined_date", "DATE")],
+                  [tuple(m) for m in members], "member_id", {"home_branch_id": "branches"}),
+        TableData("books", [("book_id", "INTEGER"), ("title", "VARCHAR"), ("author", "VARCHAR"), ("genre", "VARCHAR"),
+                            ("published_year", "INTEGER")], [tuple(b) for b in books], "book_id", {}),
+        TableData("loans", [("loan_id", "INTEGER"), ("book_id", "INTEGER"), ("member_id", "INTEGER"), ("branch_id", "INTEGER"),
+                            ("loaned_on", "DATE"), ("due_on", "DATE"), ("returned_on", "DATE")],
+                  [tuple(r) for r in loans], "loan_id", {"book_id": "books", "member_id": "members", "branch_id": "branches"}),
+        TableData("fines", [("fine_id", "INTEGER"), ("loan_id", "INTEGER"), ("amount", "DECIMAL(8,2)"), ("paid", "BOOLEAN")],
+                  [tuple(f) for f in fines], "fine_id", {"loan_id": "loans"}),
+    ]
+
+
 GENERATORS = {
     "ecommerce": ecommerce,
     "ecommerce_dirty": lambda: ecommerce(dirty=True),
     "clickstream": clickstream,
+    "rides": rides,
+    "support": support,
+    "library": library,
 }
 
 
@@ -264,7 +470,7 @@ def _write_duckdb(tables: list[TableData], path: Path) -> None:
 
     import duckdb
 
-    keyed = all(len({r[0] for r in t.rows}) == len(t.rows) for t in tables)  # dirty data cannot hold keys
+    keyed = _holds_keys(tables)  # dirty data cannot hold keys
     conn = duckdb.connect(str(path))
     try:
         with tempfile.TemporaryDirectory() as scratch:
@@ -274,6 +480,19 @@ def _write_duckdb(tables: list[TableData], path: Path) -> None:
                 conn.execute(f"COPY {table.name} FROM '{Path(scratch) / 'csv' / table.name}.csv' (HEADER)")
     finally:
         conn.close()
+
+
+def _holds_keys(tables: list[TableData]) -> bool:
+    """Whether every primary key is unique and every foreign key value exists, so DuckDB accepts the keys."""
+    ids = {t.name: {r[0] for r in t.rows} for t in tables}
+    if any(len(ids[t.name]) != len(t.rows) for t in tables):
+        return False
+    for table in tables:
+        for column, target in table.references.items():
+            at = [c for c, _ in table.columns].index(column)
+            if any(r[at] is not None and r[at] not in ids[target] for r in table.rows):
+                return False
+    return True
 
 
 def _write_sqlite(tables: list[TableData], path: Path) -> None:

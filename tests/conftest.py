@@ -49,7 +49,10 @@ def deassist_bin() -> str:
 def run_cli(deassist_bin: str, tmp_path: Path):
     """Run the installed `deassist` console script in a subprocess, as a user would."""
 
-    def run(*args: str, input: str | None = None, cwd: Path | None = None, env: dict[str, str] | None = None) -> Completed:
+    def run(
+        *args: str, input: str | None = None, cwd: Path | None = None, env: dict[str, str] | None = None,
+        timeout: float = 300,
+    ) -> Completed:
         full_env = {**os.environ, "NO_COLOR": "1", "DEASSIST_HOME": str(tmp_path / "home")}
         full_env.pop("ANTHROPIC_API_KEY", None)
         full_env.update(env or {})
@@ -60,7 +63,7 @@ def run_cli(deassist_bin: str, tmp_path: Path):
             text=True,
             cwd=cwd or tmp_path,
             env=full_env,
-            timeout=300,
+            timeout=timeout,
         )
         return Completed(proc.returncode, proc.stdout, proc.stderr)
 

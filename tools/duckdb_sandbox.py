@@ -42,6 +42,9 @@ def connect_duckdb(
     directories: Iterable[str] = (),
     memory_limit: str | None = None,
     preserve_insertion_order: bool = True,
+    threads: int | None = None,
+    schemas: Iterable[str] = (),
+    search_path: str | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """A locked-down connection that may read `database`, `files` (and their WAL) and `directories` only.
 
@@ -57,6 +60,8 @@ def connect_duckdb(
     }
     if memory_limit:
         config["memory_limit"] = memory_limit
+    if threads:
+        config["threads"] = str(threads)
     conn = duckdb.connect(database, read_only=read_only, config=config)
     try:
         conn.execute("SET enable_progress_bar = false")
@@ -64,6 +69,12 @@ def connect_duckdb(
         folders = sorted({os.path.join(os.path.abspath(d), "") for d in directories})
         conn.execute("SET allowed_paths = ?", [paths])
         conn.execute("SET allowed_directories = ?", [folders])
+        for schema in schemas:  # the search path may only name schemas that exist
+            from sqlglot import exp
+
+            conn.execute(exp.Create(this=exp.Table(db=exp.to_identifier(schema, quoted=True)), kind="SCHEMA", exists=True).sql("duckdb"))
+        if search_path:
+            conn.execute("SET search_path = ?", [search_path])
         conn.execute("SET enable_external_access = false")  # the open database file stays usable
         conn.execute("SET lock_configuration = true")
     except BaseException:

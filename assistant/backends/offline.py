@@ -1,6 +1,6 @@
 """The offline backend: deassist's deterministic planner behind the same protocol as a model.
 
-It routes by the roster's descriptions, calls the same tools through tool_use blocks, and writes
+It routes by BM25 over the roster's routing cards, calls the same tools through tool_use blocks, and writes
 its answers from the tool results it reads back, each answer labelled as the offline planner's.
 """
 
@@ -32,15 +32,18 @@ class OfflineBackend:
         return self._text(action.text, on_text)
 
     def _route(self, request: ModelRequest) -> ModelTurn:
-        from assistant.planner.route import parse_roster, route
         from assistant.planner.text import tags
+        from assistant.routing.cards import cards_from_lines
+        from assistant.routing.route import route
 
         text = "".join(b.text for m in request.messages for b in m.content if isinstance(b, TextBlock))
         found = tags(text)
-        lead, collaborators, _ = route(found.get("request", text), parse_roster(found.get("roster", "")))
-        reason = "description affinity: " + (", ".join(collaborators) if collaborators else "the lead alone")
+        chosen = route(found.get("request", text), cards_from_lines(found.get("roster", "")))
+        reason = "BM25 over the roster's descriptions and examples: " + (
+            ", ".join(chosen.collaborators) if chosen.collaborators else "the lead alone"
+        )
         block = ToolUseBlock(
-            self._id(request), "route", {"lead": lead, "collaborators": collaborators, "reason": reason}
+            self._id(request), "route", {"lead": chosen.lead, "collaborators": chosen.collaborators, "reason": reason}
         )
         return ModelTurn([block], "tool_use", model=self.name)
 

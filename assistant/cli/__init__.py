@@ -69,7 +69,7 @@ class LazyGroup(click.Group):
 # One-line summaries shown by `deassist --help` without importing the command modules.
 HELP: dict[str, str] = {
     "validate": "Check SQL against a schema in the dialect you write.",
-    "transpile": "Translate SQL between dialects, reporting what cannot carry over.",
+    "transpile": "Translate SQL between dialects and check the output in the target.",
     "run": "Run a read-only query against a local source.",
     "inspect": "Show the tables and columns of files and databases.",
     "profile": "Profile columns: nulls, distincts, ranges, semantic types, PII, keys.",

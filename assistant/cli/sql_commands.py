@@ -107,7 +107,9 @@ def validate(file: str, schemas: tuple[str, ...], dialect: str, fmt: str, batch:
             click.echo(json.dumps(result, default=str))
         sys.exit(FAILURE if failed else 0)
     sql, name = read_sql(file)
-    validator = SqlValidator(load_catalog(list(schemas), dialect), dialect)
+    catalog = load_catalog(list(schemas), dialect)
+    _notes(catalog)
+    validator = SqlValidator(catalog, dialect)
     report = validator.validate(sql, single_statement=single)
     if fmt == "json":
         click.echo(json.dumps({"dialect": dialect, **report.to_dict()}, indent=2))
@@ -116,6 +118,12 @@ def validate(file: str, schemas: tuple[str, ...], dialect: str, fmt: str, batch:
             click.echo(render_diagnostic(diagnostic, sql, name))
         click.echo(_summary(report))
     sys.exit(0 if report.valid else FAILURE)
+
+
+def _notes(catalog: Any) -> None:
+    """What reading the sources decided (tables qualified by source), on stderr so output stays clean."""
+    for note in catalog.notes:
+        click.echo(f"note: {note}", err=True)
 
 
 def _batch_line(validator: Any, line: str, number: int, single: bool) -> dict[str, Any]:
@@ -143,21 +151,35 @@ def _line_error(ident: Any, code: str, message: str) -> dict[str, Any]:
 @click.argument("file", required=False, default="-")
 @click.option("--from", "read", required=True, help="Dialect the SQL is written in.")
 @click.option("--to", "write", required=True, help="Dialect to write.")
+@click.option(
+    "--schema",
+    "schemas",
+    multiple=True,
+    help="The target's schema, to check the output's names and types too (as for validate; DDL in the target dialect).",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def transpile(file: str, read: str, write: str, fmt: str) -> None:
-    """Translate SQL between dialects, reporting what cannot carry over (on stderr in text format)."""
+def transpile(file: str, read: str, write: str, schemas: tuple[str, ...], fmt: str) -> None:
+    """Translate SQL between dialects and check the output in the target. Exit 0 accepted, 1 rejected, 2 bad input."""
     from tools.sql.dialects import resolve_dialect
     from tools.sql.transpile import transpile_sql
 
     read, write = resolve_dialect(read), resolve_dialect(write)
     sql, name = read_sql(file)
-    result = transpile_sql(sql, read, write)
+    catalog = None
+    if schemas:
+        from tools.catalog import load_catalog
+
+        catalog = load_catalog(list(schemas), write)
+    result = transpile_sql(sql, read, write, catalog)
     if fmt == "json":
         click.echo(json.dumps({"from": read, "to": write, **result.to_dict()}, indent=2))
-        return
-    click.echo(result.sql)
-    for warning in result.warnings:
-        click.echo(render_diagnostic(warning, sql, name), err=True)
+    else:
+        click.echo(result.sql)
+        for warning in result.warnings:
+            shown = (result.sql, "<output>") if warning.text == "output" else (sql, name)
+            click.echo(render_diagnostic(warning, *shown), err=True)
+        click.echo(f"checked: {result.checked}", err=True)
+    sys.exit(FAILURE if result.rejected else 0)
 
 
 @click.command()
@@ -195,6 +217,7 @@ def run(file: str, sources: tuple[str, ...], limit: int, timeout_s: float, fmt: 
 
     sql, _ = read_sql(file)
     catalog = load_catalog(list(sources), "duckdb")
+    _notes(catalog)
     policy = load_sql_policy(Path.cwd()).allowing_privileged_role(allow_privileged_role)
     result = run_query(sql, catalog, limit=limit, timeout_s=timeout_s, policy=policy)
     if fmt == "json":

@@ -9,14 +9,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from assistant.roster import Persona
+from assistant.routing.cards import cards_to_lines
 from assistant.toolbox.catalog import relevant_tables, schema_brief
 from tools.catalog.model import Catalog
 
 
 def coordinator_brief(request: str, roster: Mapping[str, Persona]) -> str:
-    lines = ["<roster>"]
-    lines.extend(f"- {p.name}: {' '.join(p.description.split())}" for p in roster.values())
-    lines += ["</roster>", f"<request>\n{request}\n</request>"]
+    """The roster as routing cards (JSON lines, every language: the offline router ranks on all of them), then the request."""
+    cards = [card for p in roster.values() for card in p.cards]
+    lines = ["<roster>", cards_to_lines(cards), "</roster>", f"<request>\n{request}\n</request>"]
     lines.append("Call the route tool with the lead and the collaborators this request needs.")
     return "\n".join(lines)
 

@@ -14,9 +14,12 @@ from assistant.toolbox import ToolContext
 from assistant.toolbox.sql import validate
 
 FENCE = re.compile(
-    r"```[ \t]*(sql|postgres(?:ql)?|duckdb|sqlite|mysql|bigquery|snowflake|tsql)?[ \t]*\n(.*?)```",
+    r"```[ \t]*(sql|postgres(?:ql)?|duckdb|sqlite|mysql|bigquery|snowflake|tsql|text)?[ \t]*\n(.*?)```",
     re.DOTALL | re.IGNORECASE,
 )
+# A block tagged `text` (or untagged) is SQL shown to the user when it starts like a statement: the gate
+# checks it too, so SQL shown as plain text cannot pass unvalidated.
+STATEMENT_START = re.compile(r"^\s*(select|with|insert|update|delete|merge|create)\b", re.IGNORECASE)
 DIALECT_TAGS = {"postgresql": "postgres", "sql": None}
 MAX_REPAIRS = 3
 
@@ -33,10 +36,12 @@ def fenced_sql(text: str) -> list[tuple[str, str | None]]:
     """(sql, dialect or None) of each fenced SQL block in `text`."""
     blocks = []
     for match in FENCE.finditer(text):
-        tag = (match.group(1) or "").lower()
-        if not tag:
-            continue
+        tag = (match.group(1) or "text").lower()
         body = match.group(2).strip()
+        if tag == "text":
+            if not STATEMENT_START.match(body):
+                continue
+            tag = "sql"
         if body:
             blocks.append((body, DIALECT_TAGS.get(tag, tag)))
     return blocks

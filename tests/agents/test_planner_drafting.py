@@ -113,3 +113,10 @@ def test_unfenced_sql_stops_where_the_prose_starts() -> None:
 
     assert given_sql("Please run UPDATE books SET genre = 'x' on the server tonight.") == "UPDATE books SET genre = 'x'"
     assert given_sql("Write CREATE TABLE statements for the MySQL dialect, keys included") is None
+
+
+def test_sql_shown_in_a_text_fence_is_checked_too() -> None:
+    from assistant.graph.sqlcheck import fenced_sql
+
+    text = "Not valid:\n```text\nSELECT a\nFROM t\n```\nand a note:\n```text\nnothing to run\n```"
+    assert fenced_sql(text) == [("SELECT a\nFROM t", None)]

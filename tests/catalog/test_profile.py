@@ -15,6 +15,7 @@ import pytest
 from tools.catalog import load_catalog
 from tools.errors import DeassistError
 from tools.profile import infer_semantic_type, is_pii, mask, profile_catalog
+from tools.profile.semantic import semantic_type_of
 
 # column name, engine type, values -> expected semantic type
 SEMANTIC = [
@@ -40,6 +41,20 @@ SEMANTIC = [
 @pytest.mark.parametrize(("name", "dtype", "values", "expected"), SEMANTIC)
 def test_semantic_types(name, dtype, values, expected):
     assert infer_semantic_type(name, dtype, values) == expected
+
+
+# values -> (semantic type, violations, checked, masked examples)
+VIOLATIONS = [
+    (["u@x.io"] * 96 + ["ann(at)x.io", "n/a", "bob@x", "n/a"], ("email", 4, 100, ["aaa(aa)a.aa", "a/a", "aaa@a"])),
+    (["2024-01-0" + str(d) for d in range(1, 10)] + ["31/12/2024"], ("date", 1, 10, ["99/99/9999"])),
+    (["https://x.org"] * 10, ("url", 0, 10, [])),
+]
+
+
+@pytest.mark.parametrize(("values", "expected"), VIOLATIONS)
+def test_semantic_types_report_the_values_that_break_them(values, expected):
+    found = semantic_type_of("col", "VARCHAR", values)
+    assert (found.name, found.violations, found.checked, found.violation_examples) == expected
 
 
 @pytest.mark.parametrize(
@@ -273,3 +288,15 @@ def test_a_bad_row_beyond_the_checked_head_fails_profiling_with_its_line(tmp_pat
         profile_catalog(catalog)
     assert caught.value.code == "DEA-SOURCE-UNREADABLE"
     assert caught.value.message == f"{path}: line 60002: Expected Number of Columns: 2 Found: 3"
+
+
+def test_profile_json_carries_violations_for_quality_checks(tmp_path, run_cli):
+    import json
+
+    rows = [f"{i},user{i}@example.com" for i in range(96)] + ["96,user96(at)example.com", "97,n/a", "98,x@y", "99,n/a"]
+    (tmp_path / "people.csv").write_text("id,email\n" + "\n".join(rows) + "\n")
+    result = run_cli("profile", str(tmp_path / "people.csv"), "--format", "json")
+    email = json.loads(result.out)["tables"][0]["profile"]["columns"][1]
+    assert (email["semantic_type"], email["violations"], email["violations_checked"]) == ("email", 4, 100)
+    assert email["violation_examples"] == ["aaaa99(aa)aaaaaaa.aaa", "a/a", "a@a"]
+    assert "user96" not in result.out

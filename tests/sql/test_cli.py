@@ -104,6 +104,14 @@ def test_transpile_reports_what_does_not_carry_over(run_cli) -> None:
     assert "warning DEA-SQL-UNSUPPORTED-CONSTRUCT" in result.err and "format" in result.err
 
 
+def test_transpile_output_the_target_rejects_exits_1_with_a_caret_in_the_output(run_cli, schema_sql: str) -> None:
+    sql = "SELECT status, amount FROM orders GROUP BY status"
+    result = run_cli("transpile", "--from", "sqlite", "--to", "postgres", "--schema", schema_sql, input=sql)
+    assert result.code == 1
+    assert "<output>:1:" in result.err and "error DEA-SQL-TARGET-REJECTS" in result.err and "^" in result.err
+    assert "checked: validated in postgres against the schema" in result.err
+
+
 def test_transpile_json(run_cli) -> None:
     result = run_cli(
         "transpile",
@@ -121,6 +129,8 @@ def test_transpile_json(run_cli) -> None:
         "to": "postgres",
         "sql": "SELECT CASE WHEN a > 1 THEN 1 ELSE 0 END FROM t LIMIT 3",
         "warnings": [],
+        "rewrites": [],
+        "checked": "validated in postgres for syntax and functions (no schema given: names and types not checked)",
     }
 
 

@@ -61,7 +61,7 @@ def test_sandbox_cannot_read_files_or_change_settings(tmp_path: Path) -> None:
     import duckdb
 
     with pytest.raises(duckdb.Error):
-        v._duck.execute("SET enable_external_access = true")
+        v._sandbox.conn.execute("SET enable_external_access = true")
 
 
 def test_split_statements_respects_strings_and_comments() -> None:
@@ -85,3 +85,23 @@ def test_postgres_ddl_names_may_have_been_unquoted(tmp_path: Path) -> None:
     assert v.validate('SELECT "OrderId" FROM "Orders"').valid
     [diagnostic] = v.validate('SELECT "ORDERID" FROM orders').diagnostics
     assert diagnostic.code == "DEA-SQL-UNKNOWN-COLUMN"
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "postgres"])
+def test_sandbox_creates_only_the_tables_a_statement_names(dialect: str) -> None:
+    from tools.catalog.ddl import read_ddl
+    from tools.catalog.model import Source
+
+    ddl = (
+        "CREATE TABLE ops.maintenance (id INT, machine TEXT); CREATE TABLE machines (id INT); "
+        'CREATE TABLE idle (x INT); CREATE TABLE "Sales Per Day" ("Day" DATE)'
+    )
+    v = SqlValidator(read_ddl(ddl, "duckdb", Source("ddl", "t.sql", "t.sql")), dialect)
+    sql = "SELECT m.machine FROM ops.maintenance m JOIN machines s ON s.id = m.id"
+    assert v.validate(sql).valid
+    v.validate("SELECT m.id FROM ops.maintenance m JOIN machines s ON s.id = m.idd")  # fails: binds in DuckDB
+    assert v.validate('SELECT "Day" FROM "Sales Per Day"').valid
+    created = {row[0] for row in v._sandbox.conn.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    assert {name.replace("^", "").lower() for name in created} == {"maintenance", "machines", "sales per day"}
+    [missing] = v.validate("SELECT * FROM machine").diagnostics
+    assert (missing.code, missing.suggestion) == ("DEA-SQL-UNKNOWN-TABLE", "did you mean machines?")

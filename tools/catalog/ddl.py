@@ -31,16 +31,17 @@ def read_ddl(text: str, dialect: str, source: Source) -> Catalog:
     """Tables from CREATE TABLE / CREATE VIEW statements; other statements are ignored."""
     import sqlglot
     from sqlglot import exp
-    from sqlglot.errors import ParseError
+    from sqlglot.errors import ParseError, TokenError
+
+    from tools.sql.dialects import syntax_problem
 
     try:
         statements = sqlglot.parse(text, read=dialect)
-    except ParseError as exc:
-        first = exc.errors[0] if exc.errors else {}
-        where = f" line {first.get('line')}" if first.get("line") else ""
+    except (ParseError, TokenError) as exc:
+        problem = syntax_problem(exc)
+        where = f" line {problem.line}" if problem.line else ""
         raise DeassistError(
-            "DEA-SCHEMA-PARSE",
-            f"{source.display}:{where} the DDL does not parse as {dialect}: {first.get('description', exc)}",
+            "DEA-SCHEMA-PARSE", f"{source.display}:{where} the DDL does not parse as {dialect}: {problem.message}"
         ) from None
     tables: list[Table] = []
     for statement in statements:

@@ -56,7 +56,9 @@ def read_duckdb(path: Path) -> Catalog:
             if ctype == "PRIMARY KEY":
                 pks[(schema, table)] = list(cols)
             else:
-                fks.setdefault((schema, table), []).append(ForeignKey(tuple(cols), ref_table, tuple(ref_cols or ())))
+                fks.setdefault((schema, table), []).append(
+                    ForeignKey(tuple(cols), ref_table, tuple(ref_cols or ()), None if schema == "main" else schema)
+                )
     except duckdb.Error as exc:
         raise DeassistError("DEA-SOURCE-UNREADABLE", f"{path}: {str(exc).splitlines()[0]}") from None
     finally:

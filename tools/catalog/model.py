@@ -27,11 +27,13 @@ class ForeignKey:
     columns: tuple[str, ...]
     ref_table: str
     ref_columns: tuple[str, ...]
+    ref_schema: str | None = None  # None: the referencing table's default schema (public, main)
 
     def to_dict(self) -> dict[str, Any]:
+        target = {"table": self.ref_table, "columns": list(self.ref_columns)}
         return {
             "columns": list(self.columns),
-            "references": {"table": self.ref_table, "columns": list(self.ref_columns)},
+            "references": ({"schema": self.ref_schema} if self.ref_schema else {}) | target,
         }
 
 
@@ -59,6 +61,19 @@ class Table:
     reader: str | None = None
     # A view whose definition reaches outside its database file: listed, never profiled or queried.
     external: ExternalObject | None = None
+    # Set when `schema` names the source rather than where the table lives in it (sources whose table
+    # names clash are qualified by source): the table's schema inside its source, "" for the default.
+    source_schema: str | None = None
+
+    @property
+    def schema_at_source(self) -> str | None:
+        """The schema to read the table from in its own database (None: the default one)."""
+        return self.schema if self.source_schema is None else self.source_schema or None
+
+    @property
+    def qualified_name(self) -> str:
+        """`schema.name`, or the bare name in the default schema."""
+        return f"{self.schema}.{self.name}" if self.schema else self.name
 
     def column(self, name: str) -> Column | None:
         lowered = name.lower()
@@ -93,6 +108,7 @@ class Catalog:
     tables: list[Table] = field(default_factory=list)
     # Views and macros in source files that reach outside them (views are also marked on their Table).
     external: list[ExternalObject] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the reader decided that a user must know
 
     @property
     def dialect(self) -> str:
@@ -110,11 +126,15 @@ class Catalog:
         return None
 
     def merge(self, other: Catalog) -> Catalog:
-        return Catalog([*self.tables, *other.tables], [*self.external, *other.external])
+        return Catalog([*self.tables, *other.tables], [*self.external, *other.external], [*self.notes, *other.notes])
 
     def to_dict(self) -> dict[str, Any]:
         refused = [{"code": EXTERNAL, "message": o.message} for o in self.external if o.kind != "view"]
-        return {"tables": [t.to_dict() for t in self.tables]} | ({"refused": refused} if refused else {})
+        return (
+            {"tables": [t.to_dict() for t in self.tables]}
+            | ({"refused": refused} if refused else {})
+            | ({"notes": list(self.notes)} if self.notes else {})
+        )
 
 
 __all__ = ["DEFAULT_DIALECT", "SOURCE_DIALECT", "Catalog", "Column", "ForeignKey", "Source", "SourceKind", "Table"]

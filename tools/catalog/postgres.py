@@ -37,10 +37,11 @@ SELECT con.conrelid, con.contype,
              JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num ORDER BY k.ord),
        fc.relname,
        ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY AS k(num, ord)
-             JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.ord)
+             JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.ord),
+       fn.nspname
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-LEFT JOIN pg_class fc ON fc.oid = con.confrelid
+LEFT JOIN pg_class fc ON fc.oid = con.confrelid LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
 WHERE con.contype IN ('p', 'f') AND {_USER_SCHEMAS}
 ORDER BY con.conrelid, con.conname
 """
@@ -109,6 +110,11 @@ def _connect_error(display: str, params: dict, exc: Exception, password: str) ->
     return DeassistError("DEA-PG-UNREACHABLE", f"{display}: cannot reach the server ({reason})")
 
 
+def _schema(name: str) -> str | None:
+    """Tables in `public` are named bare, as PostgreSQL's default search path finds them."""
+    return None if name == "public" else name
+
+
 def read_postgres(dsn: str) -> Catalog:
     import psycopg
 
@@ -122,11 +128,13 @@ def read_postgres(dsn: str) -> Catalog:
                 columns.setdefault(relid, []).append(Column(name, dtype, not notnull, comment))
             primary_keys: dict[int, list[str]] = {}
             foreign_keys: dict[int, list[ForeignKey]] = {}
-            for relid, contype, cols, ref_table, ref_cols in conn.execute(CONSTRAINTS_SQL):
+            for relid, contype, cols, ref_table, ref_cols, ref_schema in conn.execute(CONSTRAINTS_SQL):
                 if contype == "p":
                     primary_keys[relid] = list(cols)
                 else:
-                    foreign_keys.setdefault(relid, []).append(ForeignKey(tuple(cols), ref_table, tuple(ref_cols)))
+                    foreign_keys.setdefault(relid, []).append(
+                        ForeignKey(tuple(cols), ref_table, tuple(ref_cols), _schema(ref_schema))
+                    )
     except psycopg.Error as exc:
         raise DeassistError(
             "DEA-PG-CATALOG", f"{source.display}: reading the catalog failed: {str(exc).splitlines()[0]}"
@@ -142,7 +150,7 @@ def read_postgres(dsn: str) -> Catalog:
                 primary_key=primary_keys.get(relid, []),
                 foreign_keys=foreign_keys.get(relid, []),
                 row_count=tuples if relkind in {"r", "p", "m"} and tuples >= 0 else None,
-                schema=None if schema == "public" else schema,
+                schema=_schema(schema),
                 kind="view" if relkind in {"v", "m"} else "table",
                 comment=comment,
             )

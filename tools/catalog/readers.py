@@ -24,11 +24,57 @@ DUCKDB_MAGIC = b"DUCK"  # at offset 8 of a DuckDB database file
 
 
 def load_catalog(sources: Sequence[str], dialect: str = "duckdb") -> Catalog:
-    """Read every source into one catalog; `dialect` is how DDL files are parsed."""
-    catalog = Catalog()
-    for spec in sources:
-        catalog = catalog.merge(read_source(spec, dialect))
-    return catalog
+    """Read every source into one catalog; `dialect` is how DDL files are parsed.
+
+    When two sources hold tables of the same name, every table of those sources that sits in its
+    source's default schema is qualified by a schema named after its source (`shop.orders`,
+    `data.orders`), and the catalog's notes say so.
+    """
+    read = [read_source(spec, dialect) for spec in sources]
+    return qualify_clashes(read, list(sources))
+
+
+def qualify_clashes(catalogs: list[Catalog], specs: list[str]) -> Catalog:
+    from dataclasses import replace
+
+    owners: dict[str, set[int]] = {}
+    for index, catalog in enumerate(catalogs):
+        for table in catalog.tables:
+            owners.setdefault(table.qualified_name.lower(), set()).add(index)
+    clashing = sorted({i for found in owners.values() if len(found) > 1 for i in found})
+    merged = Catalog()
+    names = _source_names(specs)
+    for index, catalog in enumerate(catalogs):
+        if index in clashing:
+            tables = [
+                replace(t, schema=names[index], source_schema="") if t.schema is None else t
+                for t in catalog.tables
+            ]
+            catalog = Catalog(tables, catalog.external, catalog.notes)
+        merged = merged.merge(catalog)
+    if clashing:
+        clashes = sorted({n for n, found in owners.items() if len(found) > 1})
+        merged.notes.append(
+            f"table names clash between sources ({', '.join(clashes[:5])}{', ...' if len(clashes) > 5 else ''}): "
+            + "; ".join(f"tables of {_display(specs[i])} are named {names[i]}.<table>" for i in clashing)
+        )
+    return merged
+
+
+def _source_names(specs: list[str]) -> list[str]:
+    """A schema name per source, from its file or folder name (`shop.duckdb` -> shop), unique."""
+    import re
+
+    names: list[str] = []
+    for spec in specs:
+        stem = "db" if is_postgres_dsn(spec) else Path(spec.rstrip("/\\")).name.split(".")[0]
+        base = re.sub(r"\W+", "_", stem).strip("_").lower() or "source"
+        name, n = base, 1
+        while name in names:
+            n += 1
+            name = f"{base}_{n}"
+        names.append(name)
+    return names
 
 
 def read_source(spec: str, dialect: str = "duckdb") -> Catalog:

@@ -4,26 +4,35 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from tools.catalog.external import EXTERNAL
 from tools.catalog.model import SOURCE_DIALECT, Catalog, Table
 from tools.errors import DeassistError
 
+if TYPE_CHECKING:
+    from sqlglot import exp
+
 
 def render_catalog(catalog: Catalog, fmt: str, *, dialect: str = "duckdb") -> str:
     if fmt == "json":
         return json.dumps(catalog.to_dict(), indent=2)
-    notes = [f"{EXTERNAL}: {o.message}" for o in catalog.external if o.kind != "view"]
+    notes = [f"note: {n}" for n in catalog.notes]
+    refused = [f"{EXTERNAL}: {o.message}" for o in catalog.external if o.kind != "view"]
     if fmt == "markdown":
-        return "\n".join([*(_markdown_table(t) for t in catalog.tables), *(f"- {n}" for n in notes)])
+        return "\n".join(
+            [*(f"> {n}\n" for n in notes), *(_markdown_table(t) for t in catalog.tables), *(f"- {r}" for r in refused)]
+        )
     if fmt == "ddl":
-        return "\n\n".join(table_ddl(t, dialect) for t in _referenced_first(catalog.tables)) + "\n"
-    return "\n".join([*(_text_table(t) for t in catalog.tables), *notes])
+        statements = [f"-- {n}" for n in notes] + [schema_ddl(s, dialect) for s in _schemas(catalog, dialect)]
+        statements += [table_ddl(t, dialect) for t in _referenced_first(catalog.tables)]
+        return "\n\n".join(statements) + "\n"
+    return "\n".join([*notes, *(_text_table(t) for t in catalog.tables), *refused])
 
 
 def _referenced_first(tables: Sequence[Table]) -> list[Table]:
     """Tables ordered so a foreign key's target is created before it (engines that check insist)."""
-    by_name = {t.name.lower(): t for t in tables}
+    by_name = {t.qualified_name.lower(): t for t in tables}
     ordered: list[Table] = []
     visiting: set[int] = set()
 
@@ -32,7 +41,7 @@ def _referenced_first(tables: Sequence[Table]) -> list[Table]:
             return
         visiting.add(id(table))
         for fk in table.foreign_keys:
-            target = by_name.get(fk.ref_table.lower())
+            target = by_name.get((f"{fk.ref_schema}.{fk.ref_table}" if fk.ref_schema else fk.ref_table).lower())
             if target is not None and target.source == table.source:
                 visit(target)
         ordered.append(table)
@@ -97,10 +106,43 @@ def _markdown_table(table: Table) -> str:
     return "\n".join([*lines, ""])
 
 
+# Dialects without schemas inside one database: tables are written unqualified.
+SCHEMALESS = {"sqlite"}
+
+
+def _schemas(catalog: Catalog, dialect: str) -> list[str]:
+    return [] if dialect in SCHEMALESS else sorted({t.schema for t in catalog.tables if t.schema})
+
+
+def identifier(name: str, dialect: str) -> exp.Identifier:
+    """`name` as the dialect must spell it to mean exactly `name`: quoted when unquoted spelling would
+    fold its case (PostgreSQL lowers, Snowflake raises) or it is not a plain word."""
+    from sqlglot import exp
+    from sqlglot.dialects.dialect import Dialect
+
+    folds = Dialect.get_or_raise(dialect).case_sensitive(name)
+    return exp.to_identifier(name, quoted=True) if folds else exp.to_identifier(name)
+
+
+def schema_ddl(schema: str, dialect: str) -> str:
+    from sqlglot import exp
+
+    create = exp.Create(this=exp.Table(db=identifier(schema, dialect)), kind="SCHEMA", exists=True)
+    return create.sql(dialect=dialect) + ";"
+
+
 def table_ddl(table: Table, dialect: str) -> str:
-    """A CREATE TABLE statement for the table, its types translated into `dialect`."""
+    """A CREATE TABLE statement for the table, its types translated into `dialect`, its names quoted
+    where the dialect would otherwise change them."""
     from sqlglot import exp
     from sqlglot.errors import SqlglotError
+
+    def name(text: str) -> exp.Identifier:
+        return identifier(text, dialect)
+
+    def qualified(schema: str | None, table_name: str) -> exp.Table:
+        keep = schema if schema and dialect not in SCHEMALESS else None
+        return exp.Table(this=name(table_name), db=name(keep) if keep else None)
 
     source_dialect = SOURCE_DIALECT.get(table.source.kind, dialect)
     columns = []
@@ -110,15 +152,15 @@ def table_ddl(table: Table, dialect: str) -> str:
         except (SqlglotError, ValueError):
             kind = exp.DataType.build("TEXT")
         constraints = [] if column.nullable else [exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())]
-        columns.append(exp.ColumnDef(this=exp.to_identifier(column.name), kind=kind, constraints=constraints))
+        columns.append(exp.ColumnDef(this=name(column.name), kind=kind, constraints=constraints))
     if table.primary_key:
-        columns.append(exp.PrimaryKey(expressions=[exp.to_identifier(c) for c in table.primary_key]))
+        columns.append(exp.PrimaryKey(expressions=[name(c) for c in table.primary_key]))
     for fk in table.foreign_keys:
         reference = exp.Reference(
-            this=exp.Schema(this=exp.to_table(fk.ref_table), expressions=[exp.to_identifier(c) for c in fk.ref_columns])
+            this=exp.Schema(this=qualified(fk.ref_schema, fk.ref_table), expressions=[name(c) for c in fk.ref_columns])
         )
-        columns.append(exp.ForeignKey(expressions=[exp.to_identifier(c) for c in fk.columns], reference=reference))
-    target = exp.Table(this=exp.to_identifier(table.name), db=exp.to_identifier(table.schema) if table.schema else None)
+        columns.append(exp.ForeignKey(expressions=[name(c) for c in fk.columns], reference=reference))
+    target = qualified(table.schema, table.name)
     create = exp.Create(this=exp.Schema(this=target, expressions=columns), kind="TABLE")
     try:
         return create.sql(dialect=dialect, pretty=True) + ";"

@@ -9,6 +9,7 @@ copies stop at `row_limit` rows, and the profile says so.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -20,6 +21,12 @@ from tools.errors import DeassistError
 
 # DuckDB spills to disk past this, so profiling a large table stays well under 2 GB of memory.
 MEMORY_LIMIT = "1GB"
+# DuckDB types that read PostgreSQL's CSV text of the same type without loss (bare DECIMAL would
+# round to DuckDB's default scale, so only DECIMAL with its precision counts).
+CSV_EXACT_TYPES = (
+    r"(SMALLINT|INT|INTEGER|BIGINT|REAL|FLOAT|DOUBLE|BOOLEAN|DATE|TIME|TIMESTAMP|TEXT|VARCHAR)(\(\d+\))?"
+    r"|DECIMAL\(\d+,\s*\d+\)"
+)
 # Text files up to this size are parsed once into memory; larger ones are re-read by each pass.
 MATERIALIZE_BYTES = 512 * 1024 * 1024
 
@@ -65,7 +72,7 @@ class ProfileEngine:
                 return name, []
             if kind == "duckdb":
                 alias = self._attach(table.source.location)
-                return f"{alias}.{quote_ident(table.schema or 'main')}.{quote_ident(table.name)}", []
+                return f"{alias}.{quote_ident(table.schema_at_source or 'main')}.{quote_ident(table.name)}", []
             if kind == "sqlite":
                 return self._stage(table, _sqlite_rows(table, self.row_limit + 1))
             if kind == "postgres":
@@ -107,7 +114,7 @@ class ProfileEngine:
         from tools.catalog.postgres import connect
 
         path = Path(self._tmp.name) / f"t{self._count}.csv"
-        qualified = f"{quote_ident(table.schema or 'public')}.{quote_ident(table.name)}"
+        qualified = f"{quote_ident(table.schema_at_source or 'public')}.{quote_ident(table.name)}"
         conn = self._postgres.get(table.source.location)
         if conn is None:
             conn = self._postgres[table.source.location] = connect(table.source.location)
@@ -126,15 +133,35 @@ class ProfileEngine:
                 "DEA-PROFILE-READ", f"{table.source.display}: {table.name}: {str(exc).splitlines()[0]}"
             ) from None
         lines = _count_records(path)
-        return self._load_csv(path, lines)
+        return self._load_csv(path, lines, self._declared_types(table))
 
-    def _load_csv(self, path: Path, copied: int) -> tuple[str, list[str]]:
+    def _declared_types(self, table: Table) -> str:
+        """read_csv's `types` for the columns whose declared type DuckDB reads from CSV text exactly,
+        so the profile shows numeric(10,2) as DECIMAL(10,2) and integer as INTEGER, not a guess."""
+        from tools.sql.sandbox import duckdb_type
+
+        pairs = []
+        for column in table.columns:
+            kind = duckdb_type(column.type, "postgres", self.conn)
+            if re.fullmatch(CSV_EXACT_TYPES, kind, re.IGNORECASE):
+                pairs.append(f"{_literal(column.name)}: {_literal(kind)}")
+        return "{" + ", ".join(pairs) + "}" if pairs else ""
+
+    def _load_csv(self, path: Path, copied: int, types: str = "") -> tuple[str, list[str]]:
+        import duckdb
+
         name = f"t{self._count}"
-        self.conn.execute(
-            f"CREATE TEMP TABLE {name} AS SELECT * FROM read_csv('{path}', header = true, "
-            f"allow_quoted_nulls = false, sample_size = -1, delim = ',', quote = '\"', escape = '\"') "
-            f"LIMIT {self.row_limit}"
+        read = (
+            f"read_csv('{path}', header = true, allow_quoted_nulls = false, sample_size = -1, delim = ',', "
+            f"quote = '\"', escape = '\"'"
         )
+        try:
+            self.conn.execute(
+                f"CREATE TEMP TABLE {name} AS SELECT * FROM {read}{f', types = {types}' if types else ''}) "
+                f"LIMIT {self.row_limit}"
+            )
+        except duckdb.ConversionException:  # a value the declared type does not read: let DuckDB sniff
+            self.conn.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {read}) LIMIT {self.row_limit}")
         path.unlink()
         self._in_memory.add(name)
         notes = [f"profiled the first {self.row_limit:,} rows"] if copied > self.row_limit else []
@@ -158,6 +185,10 @@ def _size(table: Table) -> int:
         return os.path.getsize(location)
     except OSError:
         return 0
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _csv_field(value: object) -> str:

@@ -27,6 +27,11 @@ class ColumnProfile:
     distinct: int
     distinct_approximate: bool
     semantic_type: str | None = None
+    # Sampled values that break the semantic type (None when there is no type), out of
+    # `violations_checked` sampled values, with a few masked examples.
+    violations: int | None = None
+    violations_checked: int = 0
+    violation_examples: list[str] = field(default_factory=list)
     pii: bool = False
     min: Any = None
     max: Any = None
@@ -46,6 +51,9 @@ class ColumnProfile:
             "distinct": self.distinct,
             "distinct_approximate": self.distinct_approximate,
             "semantic_type": self.semantic_type,
+            "violations": self.violations,
+            "violations_checked": self.violations_checked,
+            "violation_examples": list(self.violation_examples),
             "pii": self.pii,
             "min": jsonable(self.min),
             "max": jsonable(self.max),

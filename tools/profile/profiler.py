@@ -19,7 +19,7 @@ from tools.catalog.model import Catalog, Table
 from tools.errors import DeassistError
 from tools.profile.engine import ProfileEngine, quote_ident, read_error
 from tools.profile.model import ColumnProfile, ForeignKeyCandidate, TableProfile, TopValue
-from tools.profile.semantic import infer_semantic_type, is_pii, mask
+from tools.profile.semantic import is_pii, mask, semantic_type_of
 
 DEFAULT_SAMPLE = 5
 # Up to this many rows, distinct counts are exact; above, HyperLogLog estimates (a few % off).
@@ -262,7 +262,10 @@ def _semantics_and_sample(conn, relation: str, profile: TableProfile, sample: in
     names = [c.name for c in profile.columns]
     for index, column in enumerate(profile.columns):
         values = [r[index] for r in sampled if r[index] is not None]
-        column.semantic_type = infer_semantic_type(column.name, column.type, values)
+        found = semantic_type_of(column.name, column.type, values)
+        if found is not None:
+            column.semantic_type, column.violations = found.name, found.violations
+            column.violations_checked, column.violation_examples = found.checked, found.violation_examples
         column.pii = is_pii(column.name, column.semantic_type, profile.name)
         if not column.top_values and column.distinct < column.count and _groupable(column.type):
             # Too many distinct values for an exact histogram: rank what repeats in the sample, no counts.

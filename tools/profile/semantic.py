@@ -6,9 +6,12 @@ import ipaddress
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-# A type is inferred when at least this share of the sampled non-null values matches it.
+# A type is decided by the clean majority: at least this share of the sampled non-null values match
+# it, and the rest are its violations (an email column with 4% malformed values is `email`, 4 in 100).
 MATCH_SHARE = 0.9
+VIOLATION_EXAMPLES = 3
 
 EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 URL = re.compile(r"^(https?|ftp)://[^\s/$.?#][^\s]*$", re.IGNORECASE)
@@ -67,13 +70,30 @@ _TEXT_TESTS = (
 )
 
 
+@dataclass(frozen=True)
+class SemanticType:
+    """What a column holds, and the sampled values that break it (examples masked: they may be personal)."""
+
+    name: str
+    violations: int = 0
+    checked: int = 0  # sampled non-empty values the type was tested on (0: decided by the engine type)
+    violation_examples: list[str] = field(default_factory=list)
+
+
 def infer_semantic_type(name: str, duckdb_type: str, values: Sequence[object]) -> str | None:
-    """The semantic type of a column from its name, engine type and a sample of non-null values."""
+    """The name of the semantic type of a column (see `semantic_type_of`)."""
+    found = semantic_type_of(name, duckdb_type, values)
+    return found.name if found is not None else None
+
+
+def semantic_type_of(name: str, duckdb_type: str, values: Sequence[object]) -> SemanticType | None:
+    """The semantic type of a column from its name, engine type and a sample of non-null values, with
+    the sampled values that violate it."""
     if duckdb_type == "UUID":
-        return "uuid"
+        return SemanticType("uuid")
     if duckdb_type.startswith("DECIMAL") or duckdb_type in {"DOUBLE", "FLOAT", "REAL"}:
         if CURRENCY_NAME.search(name) or MONEY_DECIMAL.match(duckdb_type):
-            return "currency"
+            return SemanticType("currency")
         return None
     if duckdb_type != "VARCHAR":
         return None
@@ -85,9 +105,10 @@ def infer_semantic_type(name: str, duckdb_type: str, values: Sequence[object]) -
             # Digits with separators are too common (codes, ranges) to call a phone number unasked.
             if sum(1 for t in texts if re.search(r"[()+\s-]", t)) < MATCH_SHARE * len(texts):
                 continue
-        matched = sum(1 for t in texts if test(t))
-        if matched >= MATCH_SHARE * len(texts):
-            return semantic_type
+        broken = [t for t in texts if not test(t)]
+        if len(texts) - len(broken) >= MATCH_SHARE * len(texts):
+            examples = list(dict.fromkeys(shape(t) for t in broken))[:VIOLATION_EXAMPLES]
+            return SemanticType(semantic_type, len(broken), len(texts), examples)
     return None
 
 
@@ -101,6 +122,12 @@ def is_pii(name: str, semantic_type: str | None, table: str = "") -> bool:
     if semantic_type in PII_TYPES or PII_NAMES.search(name):
         return True
     return name.lower() == "name" and PERSON_TABLES.match(table) is not None
+
+
+def shape(text: str) -> str:
+    """A value's shape without its content, to show how it breaks a type: `user96(at)example.com` ->
+    `aaaa99(aa)aaaaaaa.aaa`. Letters become a, digits 9; punctuation and length stay."""
+    return "".join("9" if ch.isdigit() else "a" if ch.isalpha() else ch for ch in text)
 
 
 def mask(value: object) -> object:

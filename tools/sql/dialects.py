@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+from dataclasses import dataclass
 
 from tools.errors import DeassistError
 
@@ -45,4 +47,37 @@ class SqlglotWarnings(logging.Handler):
         logger.propagate = self._propagate
 
 
-__all__ = ["SqlglotWarnings", "resolve_dialect"]
+@dataclass(frozen=True)
+class SyntaxProblem:
+    """A sqlglot parse error in words a user reads: no token reprs, no class paths.
+    `line`/`column` (1-based, in the parsed text) point at the start of the offending token."""
+
+    message: str
+    line: int | None = None
+    column: int | None = None
+    near: str | None = None
+
+
+def syntax_problem(exc: Exception) -> SyntaxProblem:
+    """Read a sqlglot ParseError/TokenError into a `SyntaxProblem`."""
+    errors = getattr(exc, "errors", None) or []
+    if not errors:  # a TokenError: an unterminated string, quoted name or comment
+        return SyntaxProblem("unterminated string, quoted name or comment")
+    first = errors[0]
+    near = first.get("highlight") or None
+    text = str(first.get("description") or str(exc).splitlines()[0])
+    text = re.sub(r"<Token token_type: TokenType\.\w+, text: (.*?), line: \d+.*?>", r"'\1'", text)
+    text = re.sub(r"<class '(?:\w+\.)*(\w+)'>", r"\1", text)
+    text = re.sub(r"^Required keyword: '\w+' missing for (\w+)$", r"incomplete \1", text)
+    if text == "Invalid expression / Unexpected token":
+        text = "unexpected token"
+    text = text[:1].lower() + text[1:]
+    if near and f"'{near}'" not in text:
+        text += f" at '{near}'"
+    line, column = first.get("line"), first.get("col")
+    if column and near:
+        column = max(1, column - len(near) + 1)  # sqlglot points at the token's end
+    return SyntaxProblem(text, line, column, near)
+
+
+__all__ = ["SqlglotWarnings", "SyntaxProblem", "resolve_dialect", "syntax_problem"]

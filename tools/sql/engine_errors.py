@@ -96,9 +96,10 @@ def read_sqlite_error(text: str) -> EngineError:
 
 
 def did_you_mean(name: str, candidates: list[str]) -> str | None:
-    """The closest candidate to `name` (case-insensitive), phrased as a suggestion."""
+    """The closest candidate to `name` (case-insensitive, compared by bare name: a table in another
+    schema is suggested with its schema), phrased as a suggestion."""
     bare = name.split(".")[-1]
-    lowered = {c.lower(): c for c in candidates}
+    lowered = {c.split(".")[-1].lower(): c for c in reversed(candidates)}
     close = difflib.get_close_matches(bare.lower(), list(lowered), n=1, cutoff=0.6)
     return f"did you mean {lowered[close[0]]}?" if close else None
 

@@ -25,6 +25,8 @@ from tools.sql.diagnostics import INVALID, SYNTAX, TYPE, UNKNOWN_FUNCTION
 from tools.sql.pg_guard import DENIED_FUNCTION, denied_reason
 
 DATA = Path(__file__).with_name("data") / "postgres15.json"
+# Numeric types from narrowest to widest, as PostgreSQL picks a common type for CASE branches.
+NUMERIC_ORDER = ["int2", "int4", "int8", "numeric", "float4", "float8"]
 
 # Catalog type spellings -> PostgreSQL type names (pg_type.typname).
 TYPE_NAMES = {
@@ -328,6 +330,8 @@ class PostgresChecker:
         if body.get("defresult"):
             results.append((self.visit(body["defresult"], scope), body["defresult"]))
         known = {t for t, _ in results if t != UNKNOWN}
+        if len(known) > 1 and None not in known and known <= set(NUMERIC_ORDER):
+            return max(known, key=NUMERIC_ORDER.index)  # PostgreSQL resolves numeric branches to the widest
         if len(known) == 1 and None not in known:
             common = known.pop()
             for typ, node in results:
@@ -425,6 +429,10 @@ class PostgresChecker:
                 self.operator("=", left, self.visit(item, scope), body["lexpr"], item, location)
             return "bool"
         right = self.visit(right_node, scope) if right_node is not None else None
+        if kind == "AEXPR_OP" and op in {"-", "+"} and not body.get("lexpr") and right in NUMERIC_ORDER:
+            return right  # unary sign keeps the type
+        if kind == "AEXPR_NULLIF":
+            return left
         if kind in {"AEXPR_OP", "AEXPR_LIKE", "AEXPR_ILIKE"} and body.get("lexpr") and right_node is not None:
             return self.operator(op, left, right, body["lexpr"], right_node, location)
         if kind in {"AEXPR_DISTINCT", "AEXPR_NOT_DISTINCT", "AEXPR_LIKE", "AEXPR_ILIKE", "AEXPR_SIMILAR"}:

@@ -18,9 +18,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from tools.catalog.model import Catalog
-from tools.errors import FAILURE, DeassistError
+from pathlib import Path
+
 from tools.catalog.external import EXTERNAL
+from tools.catalog.model import Catalog, Table
+from tools.errors import FAILURE, DeassistError
 from tools.sql.policy import SqlPolicy
 from tools.sql.sandbox import quote
 from tools.sql.statements import split_statements
@@ -162,12 +164,13 @@ def _run_duckdb(sql: str, catalog: Catalog, limit: int, timeout_s: float) -> Que
             alias = f"source{index}"
             conn.execute(f"ATTACH {_literal(location)} AS {quote(alias)} (READ_ONLY)")
             for table in (t for t in catalog.tables if t.source.location == location and t.external is None):
-                schema = table.schema or "main"
+                schema = table.schema_at_source or "main"
                 conn.execute(
-                    f"CREATE VIEW {quote(table.name)} AS SELECT * FROM {quote(alias)}.{quote(schema)}.{quote(table.name)}"
+                    f"CREATE VIEW {_view_name(conn, table)} AS "
+                    f"SELECT * FROM {quote(alias)}.{quote(schema)}.{quote(table.name)}"
                 )
         for table in (t for t in catalog.tables if t.source.kind == "files" and t.reader):
-            conn.execute(f"CREATE VIEW {quote(table.name)} AS SELECT * FROM {table.reader}")
+            conn.execute(f"CREATE VIEW {_view_name(conn, table)} AS SELECT * FROM {table.reader}")
         timer = threading.Timer(timeout_s, conn.interrupt)
         timer.start()
         started = time.monotonic()
@@ -192,8 +195,15 @@ def _run_duckdb(sql: str, catalog: Catalog, limit: int, timeout_s: float) -> Que
     return QueryResult(columns, [tuple(r) for r in rows[:limit]], len(rows) > limit)
 
 
+def _view_name(conn: Any, table: Table) -> str:
+    """The table's name in the run engine, in its schema (created on first use) when it has one."""
+    if not table.schema:
+        return quote(table.name)
+    conn.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(table.schema)}")
+    return f"{quote(table.schema)}.{quote(table.name)}"
+
+
 def _run_sqlite(sql: str, catalog: Catalog, limit: int, timeout_s: float) -> QueryResult:
-    from pathlib import Path
 
     location = catalog.tables[0].source.location
     conn = sqlite3.connect(f"{Path(location).resolve().as_uri()}?mode=ro", uri=True)

@@ -18,10 +18,10 @@ from tools.catalog.model import Catalog
 from tools.errors import DeassistError
 from tools.sql import diagnostics as codes
 from tools.sql.diagnostics import Diagnostic, ValidationReport, position
-from tools.sql.dialects import SqlglotWarnings, resolve_dialect
+from tools.sql.dialects import SqlglotWarnings, resolve_dialect, syntax_problem
 from tools.sql.engine_errors import EXTERNAL_ACCESS, EngineError, did_you_mean, read_duckdb_error, read_sqlite_error
 from tools.sql.pg_guard import DENIED_FUNCTION
-from tools.sql.sandbox import duckdb_schema, sqlite_schema
+from tools.sql.sandbox import DuckSandbox, quote, sqlite_schema
 from tools.sql.statements import Statement, statement_spans
 
 if TYPE_CHECKING:
@@ -42,9 +42,9 @@ class SqlValidator:
         self.catalog = catalog
         self._case_sensitive = self.dialect == "postgres"
         rename = encode if self._case_sensitive else None
-        self._duck = duckdb_schema(catalog, self.dialect, rename=rename)
+        self._sandbox = DuckSandbox(catalog, self.dialect, rename=rename)
         self._sqlite = sqlite_schema(catalog) if self.dialect == "sqlite" else None
-        self._tables = [t.name for t in catalog.tables]
+        self._tables = [t.qualified_name for t in catalog.tables]
         self._columns = sorted({c.name for t in catalog.tables for c in t.columns})
 
     def validate(self, sql: str, *, single_statement: bool = False) -> ValidationReport:
@@ -70,7 +70,7 @@ class SqlValidator:
         return ValidationReport.of(diagnostics, [s.text for s in statements])
 
     def close(self) -> None:
-        self._duck.close()
+        self._sandbox.close()
         if self._sqlite is not None:
             self._sqlite.close()
 
@@ -112,6 +112,9 @@ class SqlValidator:
         if any(f.code == codes.SYNTAX for f in findings):
             return [(findings[0], "error")]
         found = [(f, _severity(f)) for f in findings]
+        direct = quoted_names_encoded(text)
+        if direct is not None and self._bind(direct) is None:
+            return found  # DuckDB binds the statement as written: no need for sqlglot's translation
         transpiled, warnings, query = self._to_duckdb(text, fold=True)
         # libpg_query accepted the syntax: what sqlglot or DuckDB cannot read is a gap in the check.
         found.extend((_not_checked(w) if w.code == codes.SYNTAX else w, "warning") for w in warnings)
@@ -148,27 +151,16 @@ class SqlValidator:
         """
         import duckdb
 
-        try:
-            kind = duckdb.StatementType.SELECT if query else None
-            if kind is None:
-                parsed = self._duck.extract_statements(text)
-                kind = parsed[0].type if len(parsed) == 1 else None
-            if kind == duckdb.StatementType.SELECT:
-                self._duck.sql(text)  # a lazy relation: bound and planned, never run
-            elif kind is not None and kind.name in BINDABLE:
-                self._duck.execute(EXPLAIN + text)
-            else:
-                what = kind.name.replace("_", " ") if kind is not None else "this"
-                return EngineError(
-                    codes.UNSUPPORTED_CONSTRUCT,
-                    f"{what} statement parsed but not bound: it cannot be checked without running it",
-                )
-            return None
-        except duckdb.Error as exc:
-            message = str(exc)
+        while True:
+            try:
+                return self._bind_once(text, query=query)
+            except duckdb.Error as exc:
+                message = str(exc)
+                if not self._sandbox.create_missing(message):
+                    break
         if original and "\nLINE " not in message:
             try:  # the lazy relation's error has no caret; EXPLAIN's has
-                self._duck.execute(EXPLAIN + text)
+                self._sandbox.conn.execute(EXPLAIN + text)
             except duckdb.Error as exc:
                 message = str(exc)
         if "Values were not provided for the following" in message:
@@ -182,7 +174,30 @@ class SqlValidator:
             )
         if error.code == EXTERNAL_ACCESS:
             return EngineError(EXTERNAL_ACCESS, "reads files or databases outside the schema; not checked", error.name)
+        if error.code == codes.UNKNOWN_TABLE:
+            # DuckDB's hint ranks only the tables created so far (and its own pg_catalog): ask the catalog.
+            hint = did_you_mean(error.name, self._tables) if error.name else None
+            return EngineError(error.code, _without_hint(error.message), error.name, hint, error.line, error.column)
         return error
+
+    def _bind_once(self, text: str, *, query: bool) -> EngineError | None:
+        import duckdb
+
+        kind = duckdb.StatementType.SELECT if query else None
+        if kind is None:
+            parsed = self._sandbox.conn.extract_statements(text)
+            kind = parsed[0].type if len(parsed) == 1 else None
+        if kind == duckdb.StatementType.SELECT:
+            self._sandbox.conn.sql(text)  # a lazy relation: bound and planned, never run
+        elif kind is not None and kind.name in BINDABLE:
+            self._sandbox.conn.execute(EXPLAIN + text)
+        else:
+            what = kind.name.replace("_", " ") if kind is not None else "this"
+            return EngineError(
+                codes.UNSUPPORTED_CONSTRUCT,
+                f"{what} statement parsed but not bound: it cannot be checked without running it",
+            )
+        return None
 
     def _to_duckdb(self, text: str, *, fold: bool = False) -> tuple[str | None, list[EngineError], bool]:
         """One statement in DuckDB's dialect, what did not carry over (as warnings), and whether it is a
@@ -196,19 +211,10 @@ class SqlValidator:
             with SqlglotWarnings() as logged:
                 expression = sqlglot.parse_one(text, read=self.dialect)
         except (ParseError, TokenError) as exc:
-            errors = getattr(exc, "errors", None) or [{}]
-            first = errors[0]
+            problem = syntax_problem(exc)
             return (
                 None,
-                [
-                    EngineError(
-                        codes.SYNTAX,
-                        _sqlglot_message(first.get("description") or str(exc).splitlines()[0]),
-                        first.get("highlight"),
-                        line=first.get("line"),
-                        column=first.get("col"),
-                    )
-                ],
+                [EngineError(codes.SYNTAX, problem.message, problem.near, line=problem.line, column=problem.column)],
                 False,
             )
         if fold:
@@ -271,6 +277,28 @@ def encode(name: str) -> str:
 
 def decode(text: str) -> str:
     return re.sub(r"\^(\^|[^\^])", lambda m: "^" if m.group(1) == "^" else m.group(1).upper(), text)
+
+
+def quoted_names_encoded(text: str) -> str | None:
+    """`text` with its quoted names encoded, for DuckDB to bind as written; None when it holds anything
+    the encoding cannot carry (Unicode-escaped names).
+
+    Unquoted names need nothing: PostgreSQL folds them to lower case, which DuckDB's case-insensitive
+    match already agrees with. DuckDB's parser is PostgreSQL's, so most statements bind unchanged;
+    one that does not goes through sqlglot's translation instead.
+    """
+    from pglast.parser import scan
+
+    pieces: list[str] = []
+    last = 0
+    for token in scan(text):
+        if token.name == "UIDENT":
+            return None
+        if token.name == "IDENT" and text[token.start] == '"':
+            name = text[token.start + 1 : token.end].replace('""', '"')
+            pieces += [text[last : token.start], quote(encode(name))]
+            last = token.end + 1
+    return "".join(pieces) + text[last:] if pieces else text
 
 
 def either_spelling(catalog: Catalog) -> Catalog:
@@ -342,11 +370,6 @@ def fold_identifiers(expression: exp.Expression) -> None:
 # -- helpers -------------------------------------------------------------------------------------
 
 
-def _sqlglot_message(text: str) -> str:
-    """sqlglot's parse error without its internals ("<class 'sqlglot.expressions.query.Where'>" -> Where)."""
-    return re.sub(r"<class '(?:\w+\.)*(\w+)'>", r"\1", text)
-
-
 def _read_only_query(expression: exp.Expression) -> bool:
     from sqlglot import exp
 
@@ -363,6 +386,10 @@ def _read_only_query(expression: exp.Expression) -> bool:
         exp.Command,
     )
     return isinstance(expression, exp.Query) and expression.find(*writes) is None
+
+
+def _without_hint(message: str) -> str:
+    return re.sub(r'\s*Did you mean "[^"]*"\??', "", message)
 
 
 def _not_checked(error: EngineError) -> EngineError:
