@@ -9,6 +9,10 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from assistant.reading import ANSWERED, Outcome, Reading
+from assistant.backends.base import TurnUsage
+
+# The actor on the events of a tool the user ran through a face (`Session.run_tool`): no agent did it.
+USER = "you"
 
 
 @dataclass(frozen=True)
@@ -73,11 +77,9 @@ class ApprovalDecision:
 
 @dataclass(frozen=True)
 class Usage:
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cache_read_tokens: int = 0
-    cache_write_tokens: int = 0
-    cost_usd: float = 0.0
+    """One model turn's usage, and the model that answered it."""
+
+    usage: TurnUsage
     model: str = ""
 
 

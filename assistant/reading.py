@@ -9,7 +9,7 @@ shape without importing a planner.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 ANSWERED = "answered"
 DECLINED = "declined"
@@ -78,6 +78,15 @@ class Reading:
         )
 
 
+class VerdictDict(TypedDict):
+    """A Verdict as the graph's checkpointed state holds it (plain JSON)."""
+
+    outcome: Outcome
+    declined_reason: str | None
+    reading: dict[str, Any] | None  # Reading.to_dict()
+    question: str | None
+
+
 @dataclass(frozen=True)
 class Verdict:
     """What an answer was: answered (with the reading it took, if analytic) or declined and why."""
@@ -87,7 +96,7 @@ class Verdict:
     reading: Reading | None = None
     question: str | None = None  # the question as read, a follow-up folded into the one it refines
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> VerdictDict:
         return {
             "outcome": self.outcome,
             "declined_reason": self.declined_reason,
@@ -96,7 +105,7 @@ class Verdict:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any] | None) -> Verdict:
+    def from_dict(cls, data: VerdictDict | dict[str, Any] | None) -> Verdict:
         if not data:
             return cls()
         reading = data.get("reading")

@@ -11,7 +11,7 @@ import secrets
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,10 +20,10 @@ from assistant import events
 from assistant.language import detect_language
 from tools.catalog.model import Catalog
 from tools.errors import DeassistError
-from tools.sql.run import ENGINE_DIALECT
 
 if TYPE_CHECKING:
     from assistant.backends.base import ModelBackend
+    from assistant.graph.state import Turn
 
 SESSIONS_FILE = "sessions.sqlite"
 # Checkpoints are written when a run pauses (an approval) or ends, not after every step: a turn is
@@ -75,6 +75,7 @@ class Session:
         self._sources: list[tuple[str, Catalog]] = []  # each source as read, before names are qualified
         self._context = ToolContext(self.catalog, config.workdir, sql_policy=policy)
         self._tools = toolbox()
+        self._lock = threading.Lock()  # agents' and the user's tool calls share the context's connections
         self.sources: list[str] = []
         for source in config.sources:
             self.add_source(source)
@@ -91,8 +92,7 @@ class Session:
         self.catalog = qualify_clashes([c for _, c in self._sources], [s for s, _ in self._sources])
         self._context.close()
         self._context.catalog = self.catalog
-        kinds = {t.source.kind for t in self.catalog.tables}
-        self._context.dialect = ENGINE_DIALECT[next(iter(kinds))] if len(kinds) == 1 else "duckdb"
+        self._context.dialect = self.catalog.dialect
 
     def ask(
         self,
@@ -106,6 +106,29 @@ class Session:
             yield events.ErrorEvent("DEA-ASK-EMPTY", "the request is empty: say what you want the agents to do", 2)
             return
         yield from _errors_as_events(self._ask(request.strip(), approve, cancel or threading.Event()))
+
+    def run_tool(
+        self,
+        name: str,
+        arguments: dict[str, Any],
+        *,
+        approve: Callable[[events.ApprovalRequest], bool] | None = None,
+    ) -> Iterator[events.Event]:
+        """Run one toolbox tool on the user's behalf, exactly as an agent's call runs: the same
+        approval, the same safeguards (run_sql masks personal data) and the same events, by `events.USER`."""
+        from assistant.toolbox.calls import approval_request, run_call
+
+        tool = self._tools[name]  # faces name the tools they offer; an unknown name is a bug, not input
+        call_id = f"{events.USER}-{secrets.token_hex(4)}"
+        yield events.ToolCall(events.USER, call_id, name, arguments)
+        request = approval_request(tool, self._context, call_id, events.USER, arguments)
+        if request is not None and not (yield from self._asked(request, approve)):
+            yield events.ToolResult(events.USER, call_id, name, "declined: nothing ran", is_error=True)
+            return
+        written: list[events.Event] = []
+        output, _ = run_call(written.append, events.USER, tool, self._context, arguments, self._lock)
+        yield from written
+        yield events.ToolResult(events.USER, call_id, name, output.data, output.is_error)
 
     def resume(
         self,
@@ -161,9 +184,9 @@ class Session:
             "sources": list(self.sources),
             "language": detect_language(request),
             "notes": None,
-            "validated": None,
-            "failed": None,
-            "commits": None,
+            "validated_sql": None,
+            "failed_sql": None,
+            "commit_message": None,
         }
         yield from self._run(self._compiled(cancel), payload, approve, cancel)
 
@@ -204,16 +227,21 @@ class Session:
 
     def _decide(
         self, pending: list[Any], approve: Callable[[events.ApprovalRequest], bool] | None
-    ) -> Iterator[events.Event]:
+    ) -> Generator[events.Event, None, dict[str, bool]]:
         """An ApprovalRequest and its ApprovalDecision per interrupt; returns interrupt id -> approved."""
         answers: dict[str, bool] = {}
         for interrupt in pending:
-            request = events.ApprovalRequest(**interrupt.value)
-            yield request
-            approved = bool(self.config.auto_approve or (approve is not None and approve(request)))
-            yield events.ApprovalDecision(request.approval_id, approved)
-            answers[interrupt.id] = approved
+            answers[interrupt.id] = yield from self._asked(events.ApprovalRequest(**interrupt.value), approve)
         return answers
+
+    def _asked(
+        self, request: events.ApprovalRequest, approve: Callable[[events.ApprovalRequest], bool] | None
+    ) -> Generator[events.Event, None, bool]:
+        """The request and its decision as events; --yes answers yes, no face to ask answers no."""
+        yield request
+        approved = bool(self.config.auto_approve or (approve is not None and approve(request)))
+        yield events.ApprovalDecision(request.approval_id, approved)
+        return approved
 
     @staticmethod
     def _resume_command(answers: dict[str, bool]) -> Any:
@@ -224,7 +252,7 @@ class Session:
     def _thread(self) -> dict[str, Any]:
         return {"configurable": {"thread_id": self.name}}
 
-    def history(self) -> list[dict[str, Any]]:
+    def history(self) -> list[Turn]:
         """The turns of this conversation so far (request, answer, agents), as the checkpointer keeps them."""
         graph = self._compiled(threading.Event())
         return list(graph.get_state(self._thread()).values.get("history") or [])
@@ -237,7 +265,9 @@ class Session:
 
             self.home.mkdir(parents=True, exist_ok=True)
             self._conn = sqlite3.connect(self.home / SESSIONS_FILE, check_same_thread=False)
-            self._deps = GraphDeps(self.backend, self.roster, self._tools, self._context, self.config.auto_approve)
+            self._deps = GraphDeps(
+                self.backend, self.roster, self._tools, self._context, self.config.auto_approve, lock=self._lock
+            )
             self._graph = build_graph(self._deps, SqliteSaver(self._conn))
         self._deps.cancel = cancel
         return self._graph

@@ -100,13 +100,12 @@ def final_sql(obs: Observation) -> str | None:
 def grade_sql(expect: c.SqlMatch, obs: Observation, ctx: GradeContext) -> Check:
     from tools.catalog import load_catalog
     from tools.sql import run_query, split_statements, transpile_sql
-    from tools.sql.run import ENGINE_DIALECT
 
     answer = final_sql(obs)
     if answer is None:
         return Check("sql", False, "the answer has no SQL")
     catalog = load_catalog([str(_source(ctx))])
-    engine = ENGINE_DIALECT[catalog.tables[0].source.kind]
+    engine = catalog.dialect
     statements = split_statements(answer, expect.dialect or engine)
     if not statements:
         return Check("sql", False, "the answer's SQL block is empty")

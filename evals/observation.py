@@ -55,9 +55,9 @@ class Observation:
         elif isinstance(event, ev.ApprovalRequest):
             self.approvals.append(f"{event.summary}\n{event.detail}")
         elif isinstance(event, ev.Usage):
-            self.input_tokens += event.input_tokens
-            self.output_tokens += event.output_tokens
-            self.cost_usd += event.cost_usd
+            self.input_tokens += event.usage.input_tokens
+            self.output_tokens += event.usage.output_tokens
+            self.cost_usd += event.usage.cost_usd
             self.model = event.model or self.model
         elif isinstance(event, ev.FinalAnswer):
             self.text = event.text

@@ -53,11 +53,23 @@ class Message:
 
 @dataclass(frozen=True)
 class TurnUsage:
+    """What a turn cost, as the backend reports it; the session's `events.Usage` carries it to the faces."""
+
     input_tokens: int = 0
     output_tokens: int = 0
     cache_read_tokens: int = 0
     cache_write_tokens: int = 0
     cost_usd: float = 0.0
+
+    def __add__(self, other: TurnUsage) -> TurnUsage:
+        """The usage of both, for totals over a request."""
+        return TurnUsage(
+            self.input_tokens + other.input_tokens,
+            self.output_tokens + other.output_tokens,
+            self.cache_read_tokens + other.cache_read_tokens,
+            self.cache_write_tokens + other.cache_write_tokens,
+            self.cost_usd + other.cost_usd,
+        )
 
 
 @dataclass(frozen=True)

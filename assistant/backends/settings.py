@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tools.errors import DeassistError
+from tools.project_config import project_settings, read_settings_file
 
 CODE = "DEA-MODEL-CONFIG"
 BACKEND_KEYS = {"base-url"}
@@ -48,20 +49,19 @@ def load_settings(start: Path | None = None) -> ModelSettings:
     model: str | None = None
     base_urls: dict[str, str] = {}
     model_from: Path | None = None
-    for path in (root / ".deassist.toml", root / "pyproject.toml", user_config_file()):
-        data = _read(path)
-        if data is None:
-            continue
+    user_file = user_config_file()
+    user = read_settings_file(user_file, CODE)
+    for path, data in [*project_settings(root, CODE), *([(str(user_file), user)] if user is not None else [])]:
         if model is None and "model" in data:
             if not isinstance(data["model"], str) or not data["model"].strip():
                 raise DeassistError(CODE, f"{path}: model must be a name such as \"ollama:qwen3\"")
-            model, model_from = data["model"].strip(), path
+            model, model_from = data["model"].strip(), Path(path)
         for name, url in _base_urls(path, data.get("backends", {})).items():
             base_urls.setdefault(name, url)
     return ModelSettings(model, base_urls, model_from)
 
 
-def _base_urls(path: Path, table: Any) -> dict[str, str]:
+def _base_urls(path: str, table: Any) -> dict[str, str]:
     if not isinstance(table, dict) or not all(isinstance(v, dict) for v in table.values()):
         raise DeassistError(CODE, f"{path}: backends must hold one table per backend, e.g. [backends.ollama]")
     urls = {}
@@ -76,23 +76,3 @@ def _base_urls(path: Path, table: Any) -> dict[str, str]:
             urls[name] = url.rstrip("/")
     return urls
 
-
-def _read(path: Path) -> dict[str, Any] | None:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DeassistError(CODE, f"{path}: cannot read ({exc})") from None
-    pyproject = path.name == "pyproject.toml"
-    if pyproject and "tool.deassist" not in text:
-        return None
-    import tomllib
-
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise DeassistError(CODE, f"{path}: not valid TOML ({exc})") from None
-    if pyproject:
-        data = data.get("tool", {}).get("deassist")
-    return data if isinstance(data, dict) else None

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from assistant import events
 from assistant.reading import DECLINED as OUTCOME_DECLINED
+from assistant.backends.base import TurnUsage
 
 if TYPE_CHECKING:
     from assistant.session import Session
@@ -26,13 +28,7 @@ class AskRenderer:
         self.declined = False
         self.tool_calls: list[dict[str, Any]] = []
         self.approvals: list[dict[str, Any]] = []
-        self.usage = {
-            "input_tokens": 0,
-            "output_tokens": 0,
-            "cache_read_tokens": 0,
-            "cache_write_tokens": 0,
-            "cost_usd": 0.0,
-        }
+        self.usage = TurnUsage()  # the request's total
         self._calls: dict[str, dict[str, Any]] = {}
         self._written: dict[str, int] = {}
         self._noticed: set[events.Notice] = set()
@@ -79,8 +75,7 @@ class AskRenderer:
         elif isinstance(event, events.ApprovalDecision):
             self.approvals.append({"id": event.approval_id, "approved": event.approved})
         elif isinstance(event, events.Usage):
-            for key in self.usage:
-                self.usage[key] += getattr(event, key)
+            self.usage += event.usage
         elif isinstance(event, events.FinalAnswer):
             self.answer = event
             self.failed_validation = bool(event.failed_sql)
@@ -112,7 +107,7 @@ class AskRenderer:
                 "declined_reason": self.answer.declined_reason,
                 "reading": self.answer.reading.to_dict() if self.answer.reading else None,
                 "approvals": self.approvals,
-                "usage": self.usage | {"cost_usd": round(self.usage["cost_usd"], 6)},
+                "usage": asdict(self.usage) | {"cost_usd": round(self.usage.cost_usd, 6)},
                 "model": session.model_name,
                 "session": session.name,
             }

@@ -20,9 +20,10 @@ from assistant.backends.base import ModelBackend, ModelRequest, ModelTurn, TextB
 from assistant.graph import messages as msg
 from assistant.graph.briefs import AgentBrief, agent_brief, coordinator_brief, render_brief
 from assistant.graph.sqlcheck import MAX_REPAIRS, check_text, failure_note, repair_request
-from assistant.graph.state import AgentInput, AgentOutput, AgentState, GraphState
+from assistant.graph.state import AgentInput, AgentNote, AgentOutput, AgentState, GraphState, Role, Turn
 from assistant.roster import LEAD, MAX_COLLABORATORS, Persona
-from assistant.toolbox import AgentTool, ToolContext, call_tool
+from assistant.toolbox import AgentTool, ToolContext
+from assistant.toolbox.calls import approval_request, run_call
 from assistant.toolbox.memory import context_for
 from tools.errors import FAILURE, DeassistError
 
@@ -108,7 +109,7 @@ def build_graph(deps: GraphDeps, checkpointer: Any) -> Any:
 
     agent = _agent_subgraph(deps)
 
-    def coordinator(state: GraphState) -> dict[str, Any]:
+    def coordinator(state: GraphState) -> GraphState:
         from langgraph.config import get_stream_writer
 
         deps.check_cancel()
@@ -153,7 +154,7 @@ def build_graph(deps: GraphDeps, checkpointer: Any) -> Any:
         )
         return [Send("lead", _payload(state, state["lead"], "lead", notes))]
 
-    def _payload(state: GraphState, name: str, role: str, notes: list[dict[str, Any]] | None = None) -> AgentInput:
+    def _payload(state: GraphState, name: str, role: Role, notes: list[AgentNote] | None = None) -> AgentInput:
         brief = agent_brief(
             request=state["request"],
             role=role,
@@ -175,39 +176,29 @@ def build_graph(deps: GraphDeps, checkpointer: Any) -> Any:
             "history": _recent_turns(state),
         }
 
-    def gather(state: GraphState) -> dict[str, Any]:
+    def gather(state: GraphState) -> GraphState:
         return {}
 
-    def finish(state: GraphState) -> dict[str, Any]:
+    def finish(state: GraphState) -> GraphState:
         lead_notes = [n for n in state.get("notes") or [] if n["role"] == "lead"]
         answer = lead_notes[-1]["text"] if lead_notes else ""
-        truncated = bool(lead_notes and lead_notes[-1].get("truncated"))
-        verdict = lead_notes[-1].get("verdict") if lead_notes else None
+        truncated = bool(lead_notes and lead_notes[-1]["truncated"])
+        verdict = lead_notes[-1]["verdict"] if lead_notes else None
         noted = {n["agent"] for n in state.get("notes") or [] if n["role"] == "collaborator"}
         agents = [state["lead"], *(name for name in state["collaborators"] if name in noted)]
-        commits = state.get("commits") or []
-        commit_message = commits[-1] if commits else _files_commit(deps.context, agents)
+        commit_message = state.get("commit_message") or _files_commit(deps.context, agents)
         if commit_message and commit_message not in answer:
             label = COMMIT_LABEL.get(state["language"], COMMIT_LABEL["en"])
             answer += f"\n\n{label}\n\n```text\n{commit_message}\n```"
-        validated = list(dict.fromkeys(state.get("validated") or []))
+        validated = state.get("validated_sql") or []
+        turn = Turn(request=state["request"], answer=answer, agents=agents, validated_sql=validated, verdict=verdict)
         return {
             "answer": answer,
             "truncated": truncated,
             "agents": agents,
-            "validated_sql": validated,
-            "failed_sql": list(dict.fromkeys(state.get("failed") or [])),
             "commit_message": commit_message,
             "verdict": verdict,
-            "history": [
-                {
-                    "request": state["request"],
-                    "answer": answer,
-                    "agents": agents,
-                    "validated_sql": validated,
-                    "verdict": verdict,
-                }
-            ],
+            "history": [turn],
         }
 
     graph = StateGraph(GraphState)
@@ -239,9 +230,9 @@ def _files_commit(context: ToolContext, agents: list[str]) -> str | None:
     return attributed_message("feat", None, f"add {files}", agents)
 
 
-def _recent_turns(state: GraphState, answer_chars: int | None = None) -> list[dict[str, Any]]:
+def _recent_turns(state: GraphState, answer_chars: int | None = None) -> list[msg.MessageDict]:
     """The conversation's last turns as messages; answers cut to `answer_chars` where only their gist matters."""
-    messages: list[dict[str, Any]] = []
+    messages: list[msg.MessageDict] = []
     for turn in (state.get("history") or [])[-HISTORY_TURNS:]:
         answer = turn["answer"]
         if answer_chars is not None and len(answer) > answer_chars:
@@ -252,7 +243,7 @@ def _recent_turns(state: GraphState, answer_chars: int | None = None) -> list[di
 
 def _after_turn(write: Any, agent: str, turn: ModelTurn) -> None:
     """Count the turn, pass on what the backend noted, and stop on a refusal: it is shown, never dressed as an answer."""
-    write(_usage(turn))
+    write(events.Usage(turn.usage, turn.model))
     for note in turn.notes:
         write(events.Notice(agent, note))
     if turn.stop_reason == "refusal":
@@ -266,24 +257,17 @@ def _after_turn(write: Any, agent: str, turn: ModelTurn) -> None:
         )
 
 
-def _usage(turn: Any) -> events.Usage:
-    u = turn.usage
-    return events.Usage(
-        u.input_tokens, u.output_tokens, u.cache_read_tokens, u.cache_write_tokens, u.cost_usd, turn.model
-    )
-
-
 def _agent_subgraph(deps: GraphDeps) -> Any:
     from langgraph.graph import END, START, StateGraph
 
-    def model(state: AgentState) -> dict[str, Any]:
+    def model(state: AgentState) -> AgentState:
         from langgraph.config import get_stream_writer
 
         deps.check_cancel()
         write = get_stream_writer()
         name = state["agent"]
         persona = deps.roster[name]
-        new: list[dict[str, Any]] = []
+        new: list[msg.MessageDict] = []
         if not state.get("messages"):
             write(events.AgentStarted(name, state["role"]))  # type: ignore[arg-type]
             new.append(msg.user_text(state["brief"]))
@@ -345,19 +329,19 @@ def _agent_subgraph(deps: GraphDeps) -> Any:
             "turns": turns,
             "next": END,
             "notes": [
-                {
-                    "agent": name,
-                    "role": state["role"],
-                    "text": text.strip(),
-                    "truncated": truncated,
-                    "verdict": turn.verdict.to_dict() if turn.verdict else None,
-                }
+                AgentNote(
+                    agent=name,
+                    role=state["role"],
+                    text=text.strip(),
+                    truncated=truncated,
+                    verdict=turn.verdict.to_dict() if turn.verdict else None,
+                )
             ],
-            "validated": [c.sql for c in checks if c.valid],
-            "failed": [c.sql for c in failed],
+            "validated_sql": [c.sql for c in checks if c.valid],
+            "failed_sql": [c.sql for c in failed],
         }
 
-    def tools(state: AgentState) -> dict[str, Any]:
+    def tools(state: AgentState) -> AgentState:
         from langgraph.config import get_stream_writer
         from langgraph.types import interrupt
 
@@ -370,17 +354,16 @@ def _agent_subgraph(deps: GraphDeps) -> Any:
         decisions: dict[str, bool] = {}
         for call in calls:
             tool = available.get(call["name"])
-            if tool is None or tool.approval is None:
+            request = approval_request(tool, deps.context, call["id"], name, call["input"]) if tool else None
+            if request is None:
                 continue
-            summary, detail = tool.describe(deps.context, call["input"]) if tool.describe else (tool.name, "")
-            request = events.ApprovalRequest(call["id"], name, tool.approval, summary, detail)
             if deps.auto_approve:
                 write(request)
                 write(events.ApprovalDecision(call["id"], True))
                 decisions[call["id"]] = True
             else:
                 decisions[call["id"]] = bool(interrupt(_approval_payload(request)))
-        results = []
+        results: list[msg.Part] = []
         validated: list[str] = []
         commits: list[str] = []
         for call in calls:
@@ -390,10 +373,9 @@ def _agent_subgraph(deps: GraphDeps) -> Any:
             elif decisions.get(call["id"]) is False:
                 output_data, is_error = "the user declined this step: it did not run. Answer without it.", True
             else:
-                with deps.lock:
-                    output = call_tool(tool, deps.context, call["input"])
+                output, passed = run_call(write, name, tool, deps.context, call["input"], deps.lock)
                 output_data, is_error = output.data, output.is_error
-                validated += _validations(write, name, call, output_data, deps.context.dialect)
+                validated += passed
                 if call["name"] == "propose_commit_message" and not is_error:
                     commits.append(output_data["message"])
             write(events.ToolResult(name, call["id"], call["name"], output_data, is_error))
@@ -403,7 +385,8 @@ def _agent_subgraph(deps: GraphDeps) -> Any:
                 else json.dumps(output_data, default=str, ensure_ascii=False)
             )
             results.append({"type": "tool_result", "tool_use_id": call["id"], "content": content, "is_error": is_error})
-        return {"messages": [{"role": "user", "content": results}], "validated": validated, "commits": commits}
+        proposed = {"commit_message": commits[-1]} if commits else {}
+        return {"messages": [{"role": "user", "content": results}], "validated_sql": validated, **proposed}
 
     def after_model(state: AgentState) -> str:
         return state["next"]
@@ -426,21 +409,3 @@ def _approval_payload(request: events.ApprovalRequest) -> dict[str, str]:
         "detail": request.detail,
     }
 
-
-def _validations(write: Any, agent: str, call: dict[str, Any], data: Any, context_dialect: str) -> list[str]:
-    """ValidationResult events for the SQL in validate_sql and run_sql calls; the SQL that passed."""
-    if call["name"] not in {"validate_sql", "run_sql"} or not isinstance(data, dict):
-        return []
-    sql = str(call["input"].get("sql", ""))
-    report = data.get("validation", data) if call["name"] == "run_sql" else data
-    if call["name"] == "run_sql" and data.get("ran"):
-        write(events.ValidationResult(agent, sql, context_dialect, True, []))
-        return [sql]
-    if "valid" not in report:
-        return []
-    write(
-        events.ValidationResult(
-            agent, sql, str(report.get("dialect", "")), bool(report["valid"]), report.get("diagnostics", [])
-        )
-    )
-    return [sql] if report["valid"] else []

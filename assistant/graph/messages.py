@@ -3,19 +3,44 @@ their conversion to and from the backend protocol's blocks."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, TypedDict
 
 from assistant.backends.base import Block, Message, TextBlock, ToolResultBlock, ToolUseBlock
 
-MessageDict = dict[str, Any]
+
+class TextPart(TypedDict):
+    type: Literal["text"]
+    text: str
+
+
+class ToolUsePart(TypedDict):
+    type: Literal["tool_use"]
+    id: str
+    name: str
+    input: dict[str, Any]  # the tool's arguments, as its input schema describes them
+
+
+class ToolResultPart(TypedDict):
+    type: Literal["tool_result"]
+    tool_use_id: str
+    content: str
+    is_error: bool
+
+
+Part = TextPart | ToolUsePart | ToolResultPart
+
+
+class MessageDict(TypedDict):
+    role: Literal["user", "assistant"]
+    content: list[Part]
 
 
 def user_text(text: str) -> MessageDict:
     return {"role": "user", "content": [{"type": "text", "text": text}]}
 
 
-def to_dict(role: str, blocks: list[Block]) -> MessageDict:
-    content: list[dict[str, Any]] = []
+def to_dict(role: Literal["user", "assistant"], blocks: list[Block]) -> MessageDict:
+    content: list[Part] = []
     for block in blocks:
         if isinstance(block, TextBlock):
             content.append({"type": "text", "text": block.text})
@@ -49,5 +74,5 @@ def text_of(message: MessageDict) -> str:
     return "".join(part["text"] for part in message["content"] if part["type"] == "text")
 
 
-def tool_uses(message: MessageDict) -> list[dict[str, Any]]:
+def tool_uses(message: MessageDict) -> list[ToolUsePart]:
     return [part for part in message["content"] if part["type"] == "tool_use"]

@@ -12,6 +12,7 @@ from concurrent.futures import Future, InvalidStateError
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import suppress
 from dataclasses import replace
+from functools import partial
 from itertools import count
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -23,6 +24,7 @@ from textual.message import Message
 from textual.widgets import Footer, Static, TextArea
 
 from assistant.events import (
+    USER,
     AgentFinished,
     AgentStarted,
     ApprovalDecision,
@@ -54,7 +56,7 @@ from tools.errors import DeassistError
 if TYPE_CHECKING:
     from assistant.session import Session, SessionConfig
 
-YOU = "you"  # the agent name on blocks of commands the user ran
+SQL_TOOLS = {"validate": "validate_sql", "run": "run_sql"}  # slash command -> the toolbox tool it runs
 NARROW, TINY = 110, 80  # below these widths the agents panel, then the catalog, are hidden
 
 
@@ -369,9 +371,10 @@ class ChatApp(App[None]):
             if block is not None:
                 block.show_decision(event)
         elif isinstance(event, Usage):
-            self.status.input_tokens += event.input_tokens + event.cache_read_tokens + event.cache_write_tokens
-            self.status.output_tokens += event.output_tokens
-            self.status.cost += event.cost_usd
+            usage = event.usage
+            self.status.input_tokens += usage.input_tokens + usage.cache_read_tokens + usage.cache_write_tokens
+            self.status.output_tokens += usage.output_tokens
+            self.status.cost += usage.cost_usd
             if event.model:
                 self.status.model = event.model
         elif isinstance(event, FinalAnswer):
@@ -527,24 +530,22 @@ class ChatApp(App[None]):
 
     @work(thread=True, group="command", exit_on_error=False)
     def run_tool_command(self, session: Session, line: CommandLine) -> None:
-        """Commands that touch data or git run off the UI thread; their output arrives as events."""
+        """Commands that touch data or git run off the UI thread; their output arrives as events.
+
+        /validate and /run are the agents' validate_sql and run_sql, run through the session: the
+        same approval, the same masking of personal data, the same events.
+        """
         name = line.command.name
-        call = ToolCall(YOU, f"command-{next(self._ids)}", name, {"sql": line.argument} if name in {"run", "validate"} else {})
         catalog_changed = False
         try:
             if name == "data":
                 session.add_source(line.argument)
                 catalog_changed = True
-                self._hand_over(SessionEvent(ToolResult(YOU, call.call_id, name, f"added {line.argument}")))
-            elif name == "validate":
-                self._hand_over(SessionEvent(call))
-                self._hand_over(SessionEvent(_validate(line.argument, session)))
-            elif name == "run":
-                from tools.sql import run_query
-
-                self._hand_over(SessionEvent(call))
-                result = run_query(line.argument, session.catalog)
-                self._hand_over(SessionEvent(ToolResult(YOU, call.call_id, name, result.to_dict())))
+                self._hand_over(SessionEvent(ToolResult(USER, f"command-{next(self._ids)}", name, f"added {line.argument}")))
+            elif name in SQL_TOOLS:
+                approve = partial(self._approve_in_thread, cancel=threading.Event())
+                for event in session.run_tool(SQL_TOOLS[name], {"sql": line.argument}, approve=approve):
+                    self._hand_over(SessionEvent(event))
             elif name == "commit":
                 self._commit(line.argument)
         except DeassistError as exc:
@@ -564,7 +565,7 @@ class ChatApp(App[None]):
         draft = draft_commit(self.config.workdir, given)
         warnings = [f"the commit-msg hook will object: {problem}" for problem in draft.problems]
         detail = "\n".join([draft.message, "", *draft.staged, *([""] + warnings if warnings else [])])
-        request = ApprovalRequest(f"commit-{next(self._ids)}", YOU, "commit", "git commit with this message", detail)
+        request = ApprovalRequest(f"commit-{next(self._ids)}", USER, "commit", "git commit with this message", detail)
         if not self._approve_in_thread(request, threading.Event()):
             self._hand_over(SessionEvent(ErrorEvent("DEA-TUI-COMMIT-DECLINED", "not committed")))
             return
@@ -576,17 +577,4 @@ def _settle(answer: Future[bool], approved: bool) -> None:
     """Answer once: the modal, a cancel and a closing app may all try."""
     with suppress(InvalidStateError):
         answer.set_result(approved)
-
-
-def _validate(sql: str, session: Session) -> ValidationResult:
-    from tools.sql import validate_sql
-    from tools.sql.run import ENGINE_DIALECT
-
-    kinds = {t.source.kind for t in session.catalog.tables}
-    dialect = ENGINE_DIALECT[kinds.pop()] if len(kinds) == 1 else "duckdb"
-    report = validate_sql(sql, session.catalog, dialect)
-    return ValidationResult(YOU, sql, dialect, report.valid, [d.to_dict() for d in report.diagnostics])
-
-
-
 

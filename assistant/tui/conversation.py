@@ -123,6 +123,8 @@ def _validation_widget(result: ValidationResult) -> Static:
 
 def _output_widgets(result: ToolResult) -> list[Widget]:
     output = _decoded(result.output)
+    if _validation_report(output):
+        return []  # valid or not, its ValidationResult event already showed it
     if result.is_error:
         return [Static(Text(_short(output, 2000), style="red"), classes="tool-error")]
     if isinstance(output, dict) and isinstance(output.get("columns"), list) and isinstance(output.get("rows"), list):
@@ -130,12 +132,17 @@ def _output_widgets(result: ToolResult) -> list[Widget]:
     files = _file_paths(output)
     if files:
         return [Static(Text("\n".join(f"wrote {path}" for path in files), style="cyan"), classes="files")]
-    if isinstance(output, dict) and "valid" in output and "diagnostics" in output:
-        return []  # a validation report: its ValidationResult event already showed it
     if isinstance(output, dict) and isinstance(output.get("tables"), list):
         names = [f"{t.get('name')} ({t.get('row_count')} rows)" if isinstance(t, dict) else str(t) for t in output["tables"]]
         return [Static(Text(f"{len(names)} tables: " + ", ".join(names), style="dim"), classes="tool-output")]
     return [Static(Text(_short(output, 600), style="dim"), classes="tool-output")]
+
+
+def _validation_report(output: Any) -> bool:
+    """validate_sql's report, or run_sql's when the query failed validation and did not run."""
+    if isinstance(output, dict) and output.get("ran") is False:
+        output = output.get("validation")
+    return isinstance(output, dict) and "valid" in output and "diagnostics" in output
 
 
 def result_table(columns: list[Any], rows: list[Any]) -> DataTable:

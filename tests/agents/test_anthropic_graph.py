@@ -52,4 +52,4 @@ def test_a_tool_use_round_trip_through_the_graph(ask) -> None:
     assert "customer_id" in json.dumps(result["content"])
     deltas = "".join(e.text for e in events if isinstance(e, ev.TextDelta))
     assert "Let me look." in deltas and "SUM(amount)" in deltas
-    assert sum(e.input_tokens for e in events if isinstance(e, ev.Usage)) == 30
+    assert sum(e.usage.input_tokens for e in events if isinstance(e, ev.Usage)) == 30

@@ -40,7 +40,7 @@ def test_tool_calls_round_trip_through_the_graph_and_its_approval_gate(ask) -> N
     deltas = "".join(e.text for e in events if isinstance(e, ev.TextDelta))
     assert "Let me look." in deltas and "SUM(amount)" in deltas
     usage = [e for e in events if isinstance(e, ev.Usage)]
-    assert sum(u.input_tokens for u in usage) == 40 and {u.cost_usd for u in usage} == {0.0}
+    assert sum(u.usage.input_tokens for u in usage) == 40 and {u.usage.cost_usd for u in usage} == {0.0}
     assert {u.model for u in usage} == {"qwen3"}
 
 

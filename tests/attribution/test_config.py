@@ -40,6 +40,34 @@ def test_attribution_settings(repo: GitRepo) -> None:
     assert load_config(None, repo.home).types == DEFAULT_TYPES
 
 
+def test_every_area_reads_the_same_files_with_the_same_precedence(repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Attribution, the SQL policy and the model settings each read their table; .deassist.toml wins in all."""
+    from assistant.backends.settings import load_settings
+    from tools.sql.policy import load_sql_policy
+
+    monkeypatch.setenv("DEASSIST_CONFIG", str(repo.home / "none.toml"))
+    repo.write(
+        "pyproject.toml",
+        '[tool.deassist]\nmodel = "ollama:a"\n[tool.deassist.attribution]\nheader-max-length = 72\n'
+        "[tool.deassist.sql]\nallow-privileged-role = true\nallowed-functions = [\"f\"]\n",
+    )
+    repo.write(".deassist.toml", 'model = "ollama:b"\n[attribution]\nheader-max-length = 90\n[sql]\nallow-privileged-role = false\n')
+    assert load_config(repo.root, repo.home).header_max_length == 90
+    policy = load_sql_policy(repo.root)
+    assert (policy.allow_privileged_role, policy.allowed_functions) == (False, frozenset({"f"}))
+    assert load_settings(repo.root).model == "ollama:b"
+    repo.write("pyproject.toml", "tool.deassist = 3\n")
+    readers = {
+        "DEA-ATTR-CONFIG": lambda: load_config(repo.root, repo.home),
+        "DEA-SQL-CONFIG": lambda: load_sql_policy(repo.root),
+        "DEA-MODEL-CONFIG": lambda: load_settings(repo.root),
+    }
+    for code, read in readers.items():
+        with pytest.raises(DeassistError) as caught:
+            read()
+        assert (caught.value.code, caught.value.message) == (code, f"{repo.root / 'pyproject.toml'}: [tool.deassist] must be a table")
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant import events as ev
+from assistant.backends.base import TurnUsage
 from evals.observation import Observation
 
 
@@ -19,8 +20,8 @@ def test_events_fold_into_agents_tools_usage_and_the_answer() -> None:
         ev.ToolResult("data-engineer", "c1", "run_sql", {"rows": [[1]]}),
         ev.TextDelta("data-engineer", "streamed words"),
         ev.ApprovalRequest("a1", "data-engineer", "write_file", "write models/x.sql", "select 1"),
-        ev.Usage(input_tokens=100, output_tokens=20, cost_usd=0.01, model="m"),
-        ev.Usage(input_tokens=50, output_tokens=5, cost_usd=0.002, model="m"),
+        ev.Usage(TurnUsage(input_tokens=100, output_tokens=20, cost_usd=0.01), model="m"),
+        ev.Usage(TurnUsage(input_tokens=50, output_tokens=5, cost_usd=0.002), model="m"),
         ev.FinalAnswer("## Answer", ["data-engineer", "database-admin"], ["SELECT 1"], "feat: x - @data-engineer"),
     ]:
         obs.add(event)

@@ -7,6 +7,8 @@ from pathlib import Path
 from textual.command import CommandPalette
 from textual.widgets import DataTable
 
+from assistant.events import USER
+from assistant.tui.approval import ApprovalScreen
 from tests.tui.conftest import SIZE, shown_text, until
 
 
@@ -33,14 +35,57 @@ async def test_data_adds_a_source_to_the_catalog_tree_and_schema_shows_it(make_a
         await command(pilot, app, "/data no/such.csv", "error DEA-SOURCE-MISSING")
 
 
-async def test_validate_shows_diagnostics_and_run_shows_rows(make_app) -> None:
+async def asked(pilot, app, line: str) -> ApprovalScreen:  # type: ignore[no-untyped-def]
+    await until(pilot, lambda: app.session is not None and not app.status.busy, "the idle session")
+    app.prompt.load_text(line)
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, ApprovalScreen), "the approval modal")
+    return app.screen
+
+
+async def test_validate_shows_diagnostics_without_asking(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         text = await command(pilot, app, "/validate SELECT amout FROM orders", "invalid (duckdb)")
         assert "error DEA-SQL-UNKNOWN-COLUMN" in text and "hint: did you mean" in text
-        await command(pilot, app, "/run SELECT status, count(*) AS n FROM orders GROUP BY status ORDER BY n DESC LIMIT 1", "status | n")
-        assert len(app.conversation.query(DataTable)) == 1
-        await command(pilot, app, "/run DELETE FROM orders", "error DEA-SQL-REFUSED")
+        assert "you · validate_sql" in text and not isinstance(app.screen, ApprovalScreen)
+
+
+async def test_run_asks_first_and_masks_personal_data(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        modal = await asked(pilot, app, "/run SELECT name, email, country FROM customers ORDER BY customer_id LIMIT 2")
+        assert modal.request.kind == "run_sql" and modal.request.agent == USER
+        assert "FROM customers" in modal.request.detail
+        assert not app.conversation.query(DataTable), "nothing may run before Yes"
+        await pilot.press("y")
+        await until(pilot, lambda: "name | email | country" in shown_text(app), "the rows")
+        text = shown_text(app)
+        assert "T*** | t***@example.com | DE" in text and "L*** | l***@example.com | JP" in text
+        assert "Tim Turing" not in text and "tim.turing1" not in text
+
+
+async def test_a_rejected_run_runs_nothing(make_app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import tools.sql
+
+    asked_to_run: list[str] = []
+    real = tools.sql.run_query
+
+    def run_query(sql, *args, **kwargs):  # type: ignore[no-untyped-def]
+        asked_to_run.append(sql)
+        return real(sql, *args, **kwargs)
+
+    monkeypatch.setattr(tools.sql, "run_query", run_query)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await asked(pilot, app, "/run SELECT status FROM orders")
+        await pilot.press("n")
+        await until(pilot, lambda: "rejected: nothing ran" in shown_text(app) and not app.status.busy, "the rejection")
+        assert asked_to_run == [] and not app.conversation.query(DataTable)
+        await asked(pilot, app, "/run DELETE FROM orders")
+        await pilot.press("y")
+        await until(pilot, lambda: "DEA-SQL-REFUSED" in shown_text(app) and not app.status.busy, "the refusal")
+        assert asked_to_run == ["DELETE FROM orders"] and not app.conversation.query(DataTable)
 
 
 async def test_agents_lists_the_roster_and_session_switches(make_app) -> None:

@@ -14,6 +14,7 @@ import re
 
 from tools.attribution.records import record
 from tools.errors import DeassistError
+from tools.project_config import PROJECT_FILES, project_settings
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
@@ -55,8 +56,11 @@ class AttributionConfig:
     comment_char: str = "#"
 
 
+CONFIG = "DEA-ATTR-CONFIG"
+
+
 def _fail(source: str, message: str) -> DeassistError:
-    return DeassistError("DEA-ATTR-CONFIG", f"{source}: {message}")
+    return DeassistError(CONFIG, f"{source}: {message}")
 
 
 def _strings(source: str, key: str, value: Any, pattern: re.Pattern[str] | None = None) -> list[str]:
@@ -66,32 +70,6 @@ def _strings(source: str, key: str, value: Any, pattern: re.Pattern[str] | None 
         if pattern is not None and not pattern.match(item):
             raise _fail(source, f"{key}: {item!r} is not a valid name")
     return value
-
-
-def _read_toml(path: str) -> dict[str, Any] | None:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise _fail(path, f"cannot read ({exc})") from exc
-    pyproject = os.path.basename(path) == "pyproject.toml"
-    if pyproject and "tool.deassist" not in text:
-        return None  # most projects have a pyproject.toml; skip parsing it when it cannot concern us
-    import tomllib
-
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise _fail(path, f"not valid TOML ({exc})") from exc
-    if pyproject:
-        data = data.get("tool", {}).get("deassist")
-        if data is None:
-            return None
-    if not isinstance(data, dict):
-        raise _fail(path, "[tool.deassist] must be a table")
-    return data
 
 
 _KEYS = {"types", "header-max-length", "skip", "skip-patterns", "require-agents"}
@@ -142,23 +120,20 @@ def load_config(repo: Path | None = None, home: Path | None = None) -> Attributi
 
     settings: dict[str, Any] = {"agents": set(agent_names(repo, home))}
     if repo is not None:
-        for name in ("pyproject.toml", ".deassist.toml"):
-            path = os.path.join(repo, name)
-            data = _read_toml(path)
-            if data is not None:
-                _apply(settings, path, data)
+        for path, data in reversed(project_settings(repo, CONFIG)):  # the file that wins is applied last
+            _apply(settings, path, data)
     settings["agents"] = frozenset(settings["agents"])
     return AttributionConfig(**settings)
 
 
 # The hook's cache of `load_config`: valid while every file it was read from is unchanged.
 _CACHE_FORMAT = 1
-_SOURCES = (__file__, os.path.join(os.path.dirname(os.path.dirname(__file__)), "agentfiles.py"))
+_SOURCES = (__file__, *(os.path.join(os.path.dirname(os.path.dirname(__file__)), f) for f in ("agentfiles.py", "project_config.py")))
 
 
 def _fingerprint(root: str, home: str, folders: list[str]) -> tuple[object, ...]:
     stats: list[object] = [root, home]
-    files = [*_SOURCES, os.path.join(root, "pyproject.toml"), os.path.join(root, ".deassist.toml")]
+    files = [*_SOURCES, *(os.path.join(root, name) for name in PROJECT_FILES)]
     for folder in folders:
         try:
             files += sorted(entry.path for entry in os.scandir(folder) if entry.name.endswith(".md"))

@@ -95,12 +95,26 @@ class Table:
         }
 
 
+# The SQL dialect of the engine that holds a source's data: its column types are written in it, and
+# queries over it are validated and run in it. A DDL file has no engine: its types are in the dialect
+# it was read in, and its tables are checked in an empty DuckDB. One row per source kind.
+SOURCE_DIALECT: dict[SourceKind, str] = {"files": "duckdb", "duckdb": "duckdb", "sqlite": "sqlite", "postgres": "postgres"}
+# Files and DuckDB files are queried together in DuckDB, which is also where schema-only tables are checked.
+DEFAULT_DIALECT = "duckdb"
+
+
 @dataclass
 class Catalog:
     tables: list[Table] = field(default_factory=list)
     # Views and macros in source files that reach outside them (views are also marked on their Table).
     external: list[ExternalObject] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what the reader decided that a user must know
+
+    @property
+    def dialect(self) -> str:
+        """The dialect the catalog's SQL is validated and run in: its one engine's, else DuckDB's."""
+        kinds = {t.source.kind for t in self.tables}
+        return SOURCE_DIALECT.get(kinds.pop(), DEFAULT_DIALECT) if len(kinds) == 1 else DEFAULT_DIALECT
 
     def table(self, name: str) -> Table | None:
         """Find a table by name, case-insensitively; `schema.table` is accepted too."""
@@ -123,4 +137,4 @@ class Catalog:
         )
 
 
-__all__ = ["Catalog", "Column", "ForeignKey", "Source", "SourceKind", "Table"]
+__all__ = ["DEFAULT_DIALECT", "SOURCE_DIALECT", "Catalog", "Column", "ForeignKey", "Source", "SourceKind", "Table"]

@@ -7,14 +7,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from tools.catalog.external import EXTERNAL
-from tools.catalog.model import Catalog, Table
+from tools.catalog.model import SOURCE_DIALECT, Catalog, Table
 from tools.errors import DeassistError
 
 if TYPE_CHECKING:
     from sqlglot import exp
-
-# The dialect a source's type names are written in.
-SOURCE_DIALECTS = {"duckdb": "duckdb", "files": "duckdb", "sqlite": "sqlite", "postgres": "postgres"}
 
 
 def render_catalog(catalog: Catalog, fmt: str, *, dialect: str = "duckdb") -> str:
@@ -147,7 +144,7 @@ def table_ddl(table: Table, dialect: str) -> str:
         keep = schema if schema and dialect not in SCHEMALESS else None
         return exp.Table(this=name(table_name), db=name(keep) if keep else None)
 
-    source_dialect = SOURCE_DIALECTS.get(table.source.kind, dialect)
+    source_dialect = SOURCE_DIALECT.get(table.source.kind, dialect)
     columns = []
     for column in table.columns:
         try:

@@ -65,7 +65,8 @@ def _personal_by_values(sources: set[SourceColumn], catalog: Catalog, policy: Sq
     from sqlglot import exp
 
     from tools.errors import DeassistError
-    from tools.sql.run import ENGINE_DIALECT, run_query
+    from tools.catalog.model import DEFAULT_DIALECT, SOURCE_DIALECT
+    from tools.sql.run import run_query
 
     found = set()
     for table in sorted({s.table for s in sources}):
@@ -73,7 +74,7 @@ def _personal_by_values(sources: set[SourceColumn], catalog: Catalog, policy: Sq
         source = catalog.table(table)
         if source is None:
             continue
-        dialect = ENGINE_DIALECT[source.source.kind]
+        dialect = SOURCE_DIALECT.get(source.source.kind, DEFAULT_DIALECT)
         query = exp.select(*(exp.column(c, quoted=True) for c in columns)).from_(
             exp.table_(table, db=source.schema, quoted=True)
         )

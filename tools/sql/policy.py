@@ -8,7 +8,6 @@ the `sql` table of `.deassist.toml` (which wins), and the `--allow-privileged-ro
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -32,15 +31,12 @@ class SqlPolicy:
 
 def load_sql_policy(directory: Path) -> SqlPolicy:
     """The policy configured for `directory` (its pyproject.toml and .deassist.toml); defaults without them."""
-    from tools.attribution.config import _read_toml  # the one reader of deassist's TOML settings
+    from tools.project_config import project_settings
 
     policy = SqlPolicy()
-    for name in ("pyproject.toml", ".deassist.toml"):
-        path = os.path.join(directory, name)
-        data = _read_toml(path)
-        table = (data or {}).get("sql")
-        if table is not None:
-            policy = _apply(policy, path, table)
+    for path, data in reversed(project_settings(directory, CONFIG)):  # the file that wins is applied last
+        if "sql" in data:
+            policy = _apply(policy, path, data["sql"])
     return policy
 
 

@@ -31,7 +31,6 @@ from tools.sql.statements import split_statements
 REFUSED = "DEA-SQL-REFUSED"
 TIMEOUT = "DEA-SQL-TIMEOUT"
 RUN_FAILED = "DEA-SQL-RUN"
-ENGINE_DIALECT = {"files": "duckdb", "duckdb": "duckdb", "ddl": "duckdb", "sqlite": "sqlite", "postgres": "postgres"}
 
 
 @dataclass
@@ -58,8 +57,7 @@ def run_query(
         raise DeassistError("DEA-SQL-NO-DATA", "a DDL file describes tables but holds no data to run against")
     if len(kinds) > 1 and not kinds <= {"files", "duckdb"}:
         raise DeassistError("DEA-SQL-MIXED-SOURCES", f"cannot query {', '.join(sorted(kinds))} sources together")
-    dialect = ENGINE_DIALECT[next(iter(kinds))] if len(kinds) == 1 else "duckdb"
-    statement = vet(sql, dialect, catalog)
+    statement = vet(sql, catalog.dialect, catalog)
     if limit < 1:
         raise DeassistError("DEA-USAGE", "--limit must be at least 1")
     if kinds == {"sqlite"}:

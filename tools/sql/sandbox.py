@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from tools.catalog.model import Catalog, Column, Table
+from tools.catalog.model import SOURCE_DIALECT, Catalog, Column, Table
 
 if TYPE_CHECKING:
     import duckdb
@@ -18,8 +18,6 @@ if TYPE_CHECKING:
 
 # Where a dialect keeps tables named without a schema (PostgreSQL: `notes` is `public.notes`).
 DEFAULT_SCHEMA = {"postgres": "public"}
-# Which dialect a source's column types are written in.
-TYPE_DIALECT = {"duckdb": "duckdb", "files": "duckdb", "sqlite": "sqlite", "postgres": "postgres"}
 
 
 def quote(name: str) -> str:
@@ -133,7 +131,7 @@ class DuckSandbox:
     def _create(self, table: Table) -> exp.Create:
         from sqlglot import exp
 
-        type_dialect = self._dialect if table.source.kind == "ddl" else TYPE_DIALECT.get(table.source.kind, self._dialect)
+        type_dialect = SOURCE_DIALECT.get(table.source.kind, self._dialect)  # a DDL file's types: the dialect
         columns = [
             exp.ColumnDef(
                 this=exp.to_identifier(self._name(c.name), quoted=True),
