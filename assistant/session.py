@@ -177,7 +177,7 @@ class Session:
         """An ApprovalRequest and its ApprovalDecision per interrupt; returns interrupt id -> approved."""
         answers: dict[str, bool] = {}
         for interrupt in pending:
-            request = events.ApprovalRequest(**interrupt.value)
+            request = events.ApprovalRequest.from_payload(interrupt.value)
             yield request
             approved = bool(self.config.auto_approve or (approve is not None and approve(request)))
             yield events.ApprovalDecision(request.approval_id, approved)

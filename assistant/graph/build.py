@@ -303,13 +303,14 @@ def _agent_subgraph(deps: GraphDeps) -> Any:
             if tool is None or tool.approval is None:
                 continue
             summary, detail = tool.describe(deps.context, call["input"]) if tool.describe else (tool.name, "")
-            request = events.ApprovalRequest(call["id"], name, tool.approval, summary, detail)
+            changes = tool.changes(deps.context, call["input"]) if tool.changes else []
+            request = events.ApprovalRequest(call["id"], name, tool.approval, summary, detail, changes)
             if deps.auto_approve:
                 write(request)
                 write(events.ApprovalDecision(call["id"], True))
                 decisions[call["id"]] = True
             else:
-                decisions[call["id"]] = bool(interrupt(_approval_payload(request)))
+                decisions[call["id"]] = bool(interrupt(request.to_payload()))
         results = []
         validated: list[str] = []
         commits: list[str] = []
@@ -345,16 +346,6 @@ def _agent_subgraph(deps: GraphDeps) -> Any:
     graph.add_conditional_edges("model", after_model, ["model", "tools", END])
     graph.add_edge("tools", "model")
     return graph.compile()
-
-
-def _approval_payload(request: events.ApprovalRequest) -> dict[str, str]:
-    return {
-        "approval_id": request.approval_id,
-        "agent": request.agent,
-        "kind": request.kind,
-        "summary": request.summary,
-        "detail": request.detail,
-    }
 
 
 def _validations(write: Any, agent: str, call: dict[str, Any], data: Any, context_dialect: str) -> list[str]:

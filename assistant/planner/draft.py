@@ -119,6 +119,8 @@ def _commit_input(tool: str, output: Any, tables: list[str]) -> dict[str, str]:
 
 
 def _answer(conv: Conversation, tool: str, done: Any) -> str:
+    from tools.drafting.writer import BESIDE
+
     lang = conv.language
     if done.is_error:
         return f"{write.heading(lang, 'implementation')}\n\nThe {tool} tool failed: {done.output}\n\n{write.label(lang)}"
@@ -128,13 +130,19 @@ def _answer(conv: Conversation, tool: str, done: Any) -> str:
         parts.append(_quality(out, conv))
     else:
         parts.append(f"Drafted {WHAT[tool]} in `{out['directory']}`:")
-        parts.append("\n".join(f"- `{f}`" for f in out["files"]))
+        parts.append("\n".join(f"- `{f}`" for f in out["files"]) or "- no file changed: every file already holds this draft")
+        if out.get("kept"):
+            parts.append(
+                "Your changes are kept: these files were not overwritten, the new version is written beside each:\n"
+                + "\n".join(f"- `{k['file']}` ({k['reason']}): new version in `{k['new_version']}`" for k in out["kept"])
+            )
         if out.get("models"):
             label = "Models" if tool == "draft_dbt_project" else "Steps"
             parts.append(f"{label}: " + ", ".join(f"`{m}`" for m in out["models"]) + ".")
         parts.extend(f"- {note}" for note in out.get("notes", []))
         for path, text in (out.get("shown") or {}).items():
-            parts.append(f"`{path}`:\n\n" + write.fence(text, FENCE.get(path.rsplit(".", 1)[-1], "text")))
+            language = FENCE.get(path.removesuffix(BESIDE).rsplit(".", 1)[-1], "text")
+            parts.append(f"`{path}`:\n\n" + write.fence(text, language))
     ran = conv.last("run_pipeline")
     if ran is not None:
         if ran.is_error:

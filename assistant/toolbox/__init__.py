@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from assistant.backends.base import ToolSpec
 
 if TYPE_CHECKING:
+    from assistant.events import PlannedChange
     from tools.catalog.model import Catalog, Table
     from tools.sql.validate import SqlValidator
 
@@ -43,6 +44,9 @@ class ToolContext:
     dialect: str = "duckdb"
     agents: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
+    # SQL a tool proved where it belongs (a drafted pipeline step, run after the steps before it):
+    # shown verbatim in an answer, it is not validated again out of that context.
+    proven_sql: set[str] = field(default_factory=set)
     _validators: dict[str, SqlValidator] = field(default_factory=dict, repr=False)
 
     def validator(self, dialect: str | None = None) -> SqlValidator:
@@ -81,6 +85,8 @@ class AgentTool:
     approval: ApprovalKind | None = None
     # (summary, detail) shown in the approval request; only for tools that need approval.
     describe: Callable[[ToolContext, dict[str, Any]], tuple[str, str]] | None = None
+    # The files an approved write would create or change, listed in its approval request.
+    changes: Callable[[ToolContext, dict[str, Any]], list[PlannedChange]] | None = None
 
     @property
     def name(self) -> str:

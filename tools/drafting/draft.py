@@ -12,8 +12,23 @@ from tools.drafting.names import quote
 from tools.drafting.pipeline import CHECKS_FILE, SPEC_FILE, PipelineSpec, draft_pipeline
 from tools.drafting.plan import SourcePlan, load_plan
 from tools.drafting.quality import QualityReport, dbt_tests, draft_checks, previous_counts, record_counts, run_checks
-from tools.drafting.writer import DEFAULT_AGENT, WrittenFile, write_files
+from tools.drafting.writer import DEFAULT_AGENT, FileChange, WrittenFile, plan_changes, write_files
 from tools.errors import FAILURE, DeassistError
+
+
+@dataclass
+class PreparedDraft:
+    """A draft proven and ready to write: its files (relative to `directory`) and what it holds."""
+
+    directory: Path
+    files: dict[str, str]
+    models: list[str] = field(default_factory=list)  # dbt models, or pipeline steps
+    notes: list[str] = field(default_factory=list)
+    tables: list[str] = field(default_factory=list)  # the source tables drafted
+
+    def changes(self, *, force: bool = False) -> list[FileChange]:
+        """What writing it would do to each file (see `tools.drafting.writer`)."""
+        return plan_changes(self.directory, self.files, overwrite=force)
 
 
 @dataclass
@@ -22,35 +37,65 @@ class DraftOutcome:
     written: list[WrittenFile]
     models: list[str] = field(default_factory=list)  # dbt models, or pipeline steps
     notes: list[str] = field(default_factory=list)
+    tables: list[str] = field(default_factory=list)
+
+    @property
+    def beside(self) -> list[WrittenFile]:
+        """New versions written beside a file the user changed (or deassist did not write)."""
+        return [w for w in self.written if w.change.action == "beside"]
 
 
-def draft_dbt_project(
-    sources: Sequence[str], out: Path, *, grain: str | None = None, agent: str = DEFAULT_AGENT, force: bool = False
-) -> DraftOutcome:
-    """A dbt-duckdb project for the sources, every model bound in DuckDB before it is written."""
-    plan = load_plan(sources)
+def prepare_dbt_project(sources: Sequence[str], out: Path, *, grain: str | None = None, tables: Sequence[str] = ()) -> PreparedDraft:
+    """A dbt-duckdb project for the sources (or the named tables of them), every model bound in DuckDB."""
+    plan = load_plan(sources, tables=tables)
     draft = draft_dbt(plan, grain=grain, project=out.resolve().name or "warehouse")
-    written = write_files(out, draft.files, agent=agent, force=force)
-    return DraftOutcome(out, written, draft.models, draft.notes)
+    return PreparedDraft(out, draft.files, draft.models, draft.notes, [t.name for t in plan.tables])
 
 
-def draft_pipeline_project(
-    sources: Sequence[str], out: Path, *, grain: str | None = None, agent: str = DEFAULT_AGENT, force: bool = False
-) -> DraftOutcome:
-    """A medallion pipeline for the sources, rehearsed on empty copies of them before it is written."""
+def prepare_pipeline_project(
+    sources: Sequence[str], out: Path, *, grain: str | None = None, tables: Sequence[str] = ()
+) -> PreparedDraft:
+    """A medallion pipeline for the sources (or the named tables), rehearsed on empty copies of them."""
     from tools.drafting.names import snake_case
-    from tools.drafting.orchestration import check_dag, check_dag_source
+    from tools.drafting.orchestration import check_dag_source
 
-    plan = load_plan(sources)
+    plan = load_plan(sources, tables=tables)
     name = snake_case(out.resolve().name or "warehouse")
     draft = draft_pipeline(plan, grain=grain, name=name)
     spec = PipelineSpec.from_json(draft.files[SPEC_FILE])
     dag = f"dags/{name}_pipeline.py"
     check_dag_source(draft.files[dag], spec, dag)
     rehearse(plan, draft.files)
-    written = write_files(out, draft.files, agent=agent, force=force)
-    check_dag(out / dag, spec)
-    return DraftOutcome(out, written, draft.models, draft.notes)
+    return PreparedDraft(out, draft.files, draft.models, draft.notes, [t.name for t in plan.tables])
+
+
+def write_draft(
+    prepared: PreparedDraft, *, agent: str = DEFAULT_AGENT, force: bool = False, keep_edits: bool = False
+) -> DraftOutcome:
+    """Write a prepared draft (see `write_files` for what happens to existing files)."""
+    written = write_files(prepared.directory, prepared.files, agent=agent, force=force, keep_edits=keep_edits)
+    if SPEC_FILE in prepared.files:
+        from tools.drafting.orchestration import check_dag
+
+        spec = PipelineSpec.from_json(prepared.files[SPEC_FILE])
+        for file in written:  # the DAG as written (beside the user's, when they changed theirs)
+            if file.change.path == f"dags/{spec.name}_pipeline.py":
+                check_dag(file.path, spec)
+    return DraftOutcome(prepared.directory, written, prepared.models, prepared.notes, prepared.tables)
+
+
+def draft_dbt_project(
+    sources: Sequence[str], out: Path, *, grain: str | None = None, agent: str = DEFAULT_AGENT, force: bool = False
+) -> DraftOutcome:
+    """A dbt-duckdb project for the sources, every model bound in DuckDB before it is written."""
+    return write_draft(prepare_dbt_project(sources, out, grain=grain), agent=agent, force=force)
+
+
+def draft_pipeline_project(
+    sources: Sequence[str], out: Path, *, grain: str | None = None, agent: str = DEFAULT_AGENT, force: bool = False
+) -> DraftOutcome:
+    """A medallion pipeline for the sources, rehearsed on empty copies of them before it is written."""
+    return write_draft(prepare_pipeline_project(sources, out, grain=grain), agent=agent, force=force)
 
 
 def rehearse(plan: SourcePlan, files: dict[str, str]) -> None:

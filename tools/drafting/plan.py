@@ -117,12 +117,14 @@ def absolute_sources(sources: Sequence[str]) -> list[str]:
     return [str(Path(s).resolve()) if os.path.exists(s) else s for s in sources]
 
 
-def load_plan(sources: Sequence[str]) -> SourcePlan:
-    """Read, profile and plan the sources (files or DuckDB databases)."""
+def load_plan(sources: Sequence[str], *, tables: Sequence[str] = ()) -> SourcePlan:
+    """Read, profile and plan the sources (files or DuckDB databases), or only the named tables of them."""
     from tools.catalog import load_catalog
     from tools.profile import profile_catalog
 
     catalog = load_catalog(absolute_sources(sources))
+    if tables:
+        catalog = Catalog(_named(catalog, tables))
     kinds = {t.source.kind for t in catalog.tables} - DRAFTABLE
     if kinds:
         raise DeassistError(
@@ -131,6 +133,17 @@ def load_plan(sources: Sequence[str]) -> SourcePlan:
             "copy the tables into DuckDB first",
         )
     return plan_sources(catalog, profile_catalog(catalog, sample=0, show_pii=False))
+
+
+def _named(catalog: Catalog, names: Sequence[str]) -> list[Table]:
+    """The catalog's tables `names` names (as written or in snake_case), in catalog order."""
+    wanted = {snake_case(n) for n in names}
+    found = [t for t in catalog.tables if snake_case(t.name) in wanted]
+    missing = wanted - {snake_case(t.name) for t in found}
+    if missing:
+        known = ", ".join(t.name for t in catalog.tables)
+        raise DeassistError("DEA-DRAFT-TABLE", f"no table {sorted(missing)[0]} in the sources (tables: {known})")
+    return found
 
 
 def plan_sources(catalog: Catalog, profiles: list[TableProfile]) -> SourcePlan:
