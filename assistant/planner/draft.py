@@ -15,7 +15,29 @@ from assistant.planner.actions import Action, Call, Reply
 from assistant.planner.conversation import Conversation
 from assistant.planner.sources import has_sources, no_sources, source_tables
 
-VERB = r"\b(draft|generate|create|write|scaffold|make|produce|export|set up|run|show me)\b"
+# A request to make an artifact, whatever the verb, per language (English, zh-TW, Korean).
+MAKE = {
+    "en": r"\b(draft|generate|create|write|scaffold|make|produce|export|build|set ?up|give me|i need|"
+    r"can you (?:do|get)|run|show me)\b",
+    "zh-TW": r"建立|建置|建構|製作|做一個|做個|撰寫|寫一|寫個|產生|生成|給我|設定|起草|執行",
+    "ko": r"만들|작성|생성|구축|빌드|설정|짜\s*줘|짜 줘|줘|주세요|초안|실행",
+}
+# Asking how to design (or how one would build) something is a question, not a request for files.
+DESIGN = r"\b(design|architect)\b|\bhow (?:do|would|should|could|can) (?:i|we|one)\b|設計|如何|怎麼|설계|어떻게"
+# The artifact a request names, tried in order: a dbt project, then a pipeline, then quality checks.
+ARTIFACTS = [
+    ("draft_dbt_project", r"\bdbt\b"),
+    (
+        "draft_pipeline",
+        r"\b(medallion|bronze|silver|gold layer|airflow|dags?|pipelines?|etl|elt|scd ?2|slowly changing|"
+        r"incremental(?:ly)? (?:load|merge|upsert)|merge pipeline)\b|管線|管道|流水線|파이프라인",
+    ),
+    (
+        "check_quality",
+        r"\b(data[- ]quality|quality)\s+(checks?|tests?|rules?|expectations?)\b|\bexpectations\b|"
+        r"品質檢查|資料品質|品質測試|품질 검사|데이터 품질|품질 체크",
+    ),
+]
 OUT = {"draft_dbt_project": "dbt_project", "draft_pipeline": "pipeline"}
 SCOPE = {"draft_dbt_project": "dbt", "draft_pipeline": "pipeline", "check_quality": "quality"}
 PARTS = {  # drafted parts a request can ask to see, by the words that name them
@@ -28,17 +50,14 @@ WHAT = {"draft_dbt_project": "a dbt project", "draft_pipeline": "a medallion pip
 
 
 def drafting_tool(text: str) -> str | None:
-    """The drafting tool a request asks for, or None: it must ask to make or run something, not to design it."""
+    """The drafting tool a request asks for, or None: it must ask to make (or run) an artifact, in any
+    of the supported languages and with any verb for making, and not ask how to design one."""
     text = text.lower()
-    if not re.search(VERB, text):
+    if not any(re.search(pattern, text) for pattern in MAKE.values()):
         return None
-    if re.search(r"\bdbt\b", text):
-        return "draft_dbt_project"
-    if re.search(r"\b(medallion|bronze|airflow|dag)\b|\bpipeline\b", text) and not re.search(r"\bdesign\b", text):
-        return "draft_pipeline"
-    if re.search(r"\b(data[- ]quality|quality)\s+(checks?|tests?)\b", text):
-        return "check_quality"
-    return None
+    if re.search(DESIGN, text):
+        return None
+    return next((name for name, pattern in ARTIFACTS if re.search(pattern, text)), None)
 
 
 def asks_commit(text: str) -> bool:
@@ -93,7 +112,10 @@ def draft(conv: Conversation, system: str) -> Action:
             grain = grain_table(conv.request, tables)
             if grain:
                 arguments["grain"] = grain
-            shown = named_tables(conv.request, tables)
+            named = named_tables(conv.request, tables)
+            if named:  # the tables named are the tables drafted
+                arguments["tables"] = named
+            shown = list(named)
             shown += [part for part, words in PARTS.items() if re.search(words, conv.request.lower())]
             if shown:
                 arguments["show"] = shown
