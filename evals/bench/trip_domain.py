@@ -47,6 +47,37 @@ class TripDomain:
                 writer.writerows(rows)
         return folder
 
+    def rows(self, name: str) -> tuple[list[str], list[tuple]]:
+        """A table's column names and rows, typed as a database holds them."""
+        rows = getattr(self, name)
+        return list(rows[0]), [tuple(row.values()) for row in rows]
+
+    def write_sqlite(self, path: Path) -> Path:
+        import sqlite3
+
+        with sqlite3.connect(path) as conn:
+            for name in ("riders", "trips", "payments"):
+                columns, rows = self.rows(name)
+                conn.execute(f"CREATE TABLE {name} ({', '.join(columns)})")
+                conn.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' for _ in columns)})", rows)
+        conn.close()
+        return path
+
+    def write_postgres(self, dsn: str) -> None:
+        """The tables, typed, in the (empty, scratch) database of `dsn`."""
+        import psycopg
+
+        types = {"rider_id": "int", "trip_id": "int", "payment_id": "int", "fare": "numeric(10, 2)", "amount": "numeric(10, 2)",
+                 "distance_km": "numeric(10, 1)", "signup_at": "timestamp", "updated_at": "timestamp", "started_at": "timestamp",
+                 "paid_at": "timestamp"}
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            for name in ("riders", "trips", "payments"):
+                columns, rows = self.rows(name)
+                typed = ", ".join(f"{c} {types.get(c, 'text')}" for c in columns)
+                conn.execute(f"CREATE TABLE {name} ({typed})")
+                with conn.cursor() as cur:
+                    cur.executemany(f"INSERT INTO {name} VALUES ({', '.join('%s' for _ in columns)})", rows)
+
 
 def make_trips(*, riders: int = 300, trips: int = 2000, seed: int = 11) -> TripDomain:
     rnd = random.Random(seed)

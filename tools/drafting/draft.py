@@ -10,8 +10,16 @@ from pathlib import Path
 from tools.drafting.dbt import draft_dbt
 from tools.drafting.names import quote
 from tools.drafting.pipeline import CHECKS_FILE, SPEC_FILE, PipelineSpec, draft_pipeline
-from tools.drafting.plan import SourcePlan, load_plan
-from tools.drafting.quality import QualityReport, dbt_tests, draft_checks, previous_counts, record_counts, run_checks
+from tools.drafting.plan import CHECKABLE, SourcePlan, load_plan
+from tools.drafting.quality import (
+    QualityReport,
+    dbt_tests,
+    draft_checks,
+    measure_violations,
+    previous_counts,
+    record_counts,
+    staged_checks,
+)
 from tools.drafting.writer import DEFAULT_AGENT, FileChange, WrittenFile, plan_changes, write_files
 from tools.errors import FAILURE, DeassistError
 
@@ -48,8 +56,10 @@ class DraftOutcome:
 def prepare_dbt_project(sources: Sequence[str], out: Path, *, grain: str | None = None, tables: Sequence[str] = ()) -> PreparedDraft:
     """A dbt-duckdb project for the sources (or the named tables of them), every model bound in DuckDB."""
     plan = load_plan(sources, tables=tables)
+    violations = measure_violations(plan)
     draft = draft_dbt(plan, grain=grain, project=out.resolve().name or "warehouse")
-    return PreparedDraft(out, draft.files, draft.models, draft.notes, [t.name for t in plan.tables])
+    notes = [*draft.notes, *(v.note for v in violations)]
+    return PreparedDraft(out, draft.files, draft.models, notes, [t.name for t in plan.tables])
 
 
 def prepare_pipeline_project(
@@ -60,13 +70,15 @@ def prepare_pipeline_project(
     from tools.drafting.orchestration import check_dag_source
 
     plan = load_plan(sources, tables=tables)
+    violations = measure_violations(plan)
     name = snake_case(out.resolve().name or "warehouse")
     draft = draft_pipeline(plan, grain=grain, name=name)
     spec = PipelineSpec.from_json(draft.files[SPEC_FILE])
     dag = f"dags/{name}_pipeline.py"
     check_dag_source(draft.files[dag], spec, dag)
     rehearse(plan, draft.files)
-    return PreparedDraft(out, draft.files, draft.models, draft.notes, [t.name for t in plan.tables])
+    notes = [*draft.notes, *(v.note for v in violations)]
+    return PreparedDraft(out, draft.files, draft.models, notes, [t.name for t in plan.tables])
 
 
 def write_draft(
@@ -130,32 +142,15 @@ def rehearse(plan: SourcePlan, files: dict[str, str]) -> None:
 
 
 def check_quality(sources: Sequence[str], *, state_dir: Path | None = None) -> QualityReport:
-    """Draft checks from the sources' profile and run them on the sources' rows (typed, not deduplicated).
+    """Draft checks from what the sources mean and run them on the sources' rows (typed, not
+    deduplicated); files, DuckDB, SQLite and PostgreSQL, databases read-only.
 
     With `state_dir`, row counts are compared with the last run recorded there, and this run is recorded.
     """
-    import duckdb
-
-    plan = load_plan(sources)
-    checks = draft_checks(plan)
+    plan = load_plan(sources, kinds=CHECKABLE)
     label = " ".join(sources)
-    conn = duckdb.connect(":memory:")
-    try:
-        for path, alias in plan.attachments.items():
-            conn.execute(f"ATTACH '{path.replace(chr(39), chr(39) * 2)}' AS {alias} (READ_ONLY)")
-        relations = {}
-        for table in plan.tables:
-            relation = quote(f"q_{table.name}")
-            casts = ", ".join(c.cast for c in table.columns)
-            conn.execute(f"CREATE TEMP TABLE {relation} AS SELECT {casts} FROM {table.read_sql}")
-            relations[table.name] = relation
-        history = previous_counts(state_dir, label) if state_dir else {}
-        pii = {t.name: {c.name for c in t.columns if c.profile.pii} for t in plan.tables}
-        report, counts = run_checks(conn, checks, relations, pii=pii, previous_counts=history, source=label)
-    except duckdb.Error as exc:
-        raise DeassistError("DEA-QUALITY-READ", f"{label}: {str(exc).splitlines()[0]}") from None
-    finally:
-        conn.close()
+    history = previous_counts(state_dir, label) if state_dir else {}
+    report, counts = staged_checks(plan, draft_checks(plan), previous=history, source=label)
     if state_dir:
         record_counts(state_dir, label, counts)
     return report
@@ -166,5 +161,6 @@ def export_quality_tests(
 ) -> DraftOutcome:
     """The drafted checks as dbt singular tests on the staging models (`stg_<table>`) of a drafted project."""
     plan = load_plan(sources)
+    measure_violations(plan)
     files = dbt_tests(draft_checks(plan), lambda table: f"stg_{table}")
     return DraftOutcome(out, write_files(out, files, agent=agent, force=force), [], plan.notes)
