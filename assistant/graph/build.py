@@ -213,12 +213,9 @@ def _agents(roster: Mapping[str, Persona]) -> dict[str, Persona]:
 
 def _files_commit(context: ToolContext, agents: list[str]) -> str | None:
     """Files written without a proposed message still get one, attributed to the contributors."""
-    if not context.written:
-        return None
-    from assistant.toolbox.commit import attributed_message
+    from assistant.toolbox.commit import files_message
 
-    files = ", ".join(sorted(context.written)[:3]) + (" ..." if len(context.written) > 3 else "")
-    return attributed_message("feat", None, f"add {files}", agents)
+    return files_message(context, agents)
 
 
 def _usage(turn: Any) -> events.Usage:

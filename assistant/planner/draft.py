@@ -39,7 +39,6 @@ ARTIFACTS = [
     ),
 ]
 OUT = {"draft_dbt_project": "dbt_project", "draft_pipeline": "pipeline"}
-SCOPE = {"draft_dbt_project": "dbt", "draft_pipeline": "pipeline", "check_quality": "quality"}
 PARTS = {  # drafted parts a request can ask to see, by the words that name them
     "dags": r"\b(dags?|airflow)\b",
     "scd2": r"\bscd ?2?\b|slowly changing",
@@ -113,7 +112,7 @@ def draft(conv: Conversation, system: str) -> Action:
             if grain:
                 arguments["grain"] = grain
             named = named_tables(conv.request, tables)
-            if named:  # the tables named are the tables drafted
+            if named and named != [grain]:  # the tables named are the tables drafted (a grain alone names the fact)
                 arguments["tables"] = named
             shown = list(named)
             shown += [part for part, words in PARTS.items() if re.search(words, conv.request.lower())]
@@ -128,16 +127,20 @@ def draft(conv: Conversation, system: str) -> Action:
     ):
         return Call("run_pipeline", {"directory": OUT[tool]})
     if asks_commit(conv.request) and not done.is_error and conv.last("propose_commit_message") is None:
-        return Call("propose_commit_message", _commit_input(tool, done.output, tables))
+        return Call("propose_commit_message", _commit_input(done.output, tables))
     return Reply(_answer(conv, tool, done))
 
 
-def _commit_input(tool: str, output: Any, tables: list[str]) -> dict[str, str]:
-    over = " and ".join(tables) if len(tables) <= 2 else f"{len(tables)} tables"
-    description = f"record data-quality checks for {over}" if tool == "check_quality" else f"add {WHAT[tool]} for {over}"
+def _commit_input(output: Any, tables: list[str]) -> dict[str, str]:
+    """What the drafted files are, by kind and scope, as the convention summarizes them (checks that
+    were run, not written, are recorded as such)."""
+    from tools.attribution.message import ChangeSummary, summarize_paths
+
     files = output.get("files", []) if isinstance(output, dict) else []
+    over = " and ".join(tables) if len(tables) <= 2 else f"{len(tables)} tables"
+    summary = summarize_paths([("A", f) for f in files]) if files else ChangeSummary("feat", "quality", f"record data-quality checks for {over}")
     body = "Drafted by deassist's offline planner:\n" + "\n".join(f"- {f}" for f in files) if files else ""
-    return {"type": "feat", "scope": SCOPE[tool], "description": description, **({"body": body} if body else {})}
+    return {"type": summary.type, "scope": summary.scope or "", "description": summary.description, **({"body": body} if body else {})}
 
 
 def _answer(conv: Conversation, tool: str, done: Any) -> str:
