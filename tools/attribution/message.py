@@ -243,6 +243,8 @@ def fit_header(
 
     The scope goes first when even one word of description would not fit beside it.
     """
+    if len(format_header(type, scope, description, list(agents))) <= limit:
+        return scope, description
     words = description.split()
     for candidate in [scope, None] if scope else [None]:
         for end in range(len(words), 0, -1):
