@@ -14,6 +14,7 @@ from assistant.planner import write
 from assistant.planner.actions import Action, Call, Reply
 from assistant.planner.conversation import Conversation
 from assistant.planner.sources import has_sources, no_sources, source_tables
+from assistant.planner.sql_repair import schema_columns
 
 # A request to make an artifact, whatever the verb, per language (English, zh-TW, Korean).
 MAKE = {
@@ -44,6 +45,18 @@ PARTS = {  # drafted parts a request can ask to see, by the words that name them
     "scd2": r"\bscd ?2?\b|slowly changing",
     "sources": r"\bsources(\.yml)?\b|\bfreshness\b",
 }
+# What a pipeline request may say, per language where it matters: SCD2 history, the columns whose
+# change opens a version, the event-time column to keep the watermark on, and the lookback.
+HISTORY = r"\bscd ?(?:type ?)?2\b|\bslowly changing\b|\bhistory\b|歷史|이력"
+TRACK = (
+    r"(?:track(?:s|ing|ed)?|detect(?:s|ing)?|record(?:s|ing)?)\s+changes?\s+(?:to|in|of|on)\s+([^.;]+)"
+    r"|when(?:ever)?\s+([^.;]+?)\s+changes?\b|change detection (?:on|by|using)\s+([^.;]+)"
+)
+EVENT_TIME = (
+    r"(?:event[- ]time|watermark)(?: column)?\s+(?:is\s+|on\s+|of\s+|=\s*|column\s+)?`?(\w+)"
+    r"|`?(\w+)`?\s+as (?:the )?(?:event[- ]time|watermark)"
+)
+LOOKBACK = r"(\d+)[- ]?(minute|hour|day|week)s?\b"
 FENCE = {"sql": "sql", "yml": "yaml", "py": "python", "json": "json"}
 WHAT = {"draft_dbt_project": "a dbt project", "draft_pipeline": "a medallion pipeline"}
 
@@ -84,6 +97,37 @@ def named_tables(text: str, tables: list[str]) -> list[str]:
     return found
 
 
+def pipeline_options(text: str, tables: list[str], columns: dict[str, set[str]]) -> dict[str, Any]:
+    """The SCD2 tables, tracked columns, event-time column and lookback a pipeline request names."""
+    lowered = text.lower()
+    known = set().union(*columns.values()) if columns else set()
+    options: dict[str, Any] = {}
+    history = re.search(HISTORY, lowered)
+    if history:
+        near = lowered[max(0, history.start() - 40) : history.end() + 40]
+        named = named_tables(near, tables)
+        if named:
+            options["history"] = named
+    track = re.search(TRACK, lowered)
+    if track:
+        phrase = next(g for g in track.groups() if g)
+        words = re.findall(r"\w+", phrase)
+        tracked = [w for w in words if w in known]
+        if tracked:
+            options["track"] = list(dict.fromkeys(tracked))
+    event = re.search(EVENT_TIME, lowered)
+    if event and next(g for g in event.groups() if g) in known:
+        options["event_time"] = next(g for g in event.groups() if g)
+    elif re.search(r"\b(incremental|late|watermark)\b|增量|延遲|증분|지연", lowered):
+        timed = [w for w in re.findall(r"\w+", lowered) if w in known and re.search(r"(_at|_time|_ts|_date)$", w)]
+        if len(set(timed)) == 1:
+            options["event_time"] = timed[0]
+    lookback = re.search(LOOKBACK, lowered)
+    if lookback and re.search(r"\b(late|lookback|look-back|window|watermark)\b|延遲|지연", lowered):
+        options["lookback"] = f"{lookback.group(1)} {lookback.group(2)}s"
+    return options
+
+
 def grain_table(text: str, tables: list[str]) -> str | None:
     """The table a request names as the grain: `one row per X` (X follows) or `the X grain` (X precedes)."""
     lowered = text.lower()
@@ -111,8 +155,11 @@ def draft(conv: Conversation, system: str) -> Action:
             grain = grain_table(conv.request, tables)
             if grain:
                 arguments["grain"] = grain
+            if tool == "draft_pipeline":
+                arguments |= pipeline_options(conv.request, tables, schema_columns(conv.sources))
             named = named_tables(conv.request, tables)
-            if named and named != [grain]:  # the tables named are the tables drafted (a grain alone names the fact)
+            # the tables named are the tables drafted; a grain or an SCD2 dimension named alone is part of a whole
+            if set(named) - {grain, *arguments.get("history", [])}:
                 arguments["tables"] = named
             shown = list(named)
             shown += [part for part, words in PARTS.items() if re.search(words, conv.request.lower())]

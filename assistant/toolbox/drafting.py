@@ -93,18 +93,38 @@ def _key(context: ToolContext, tool: str, arguments: dict[str, Any]) -> str:
 
 
 def _draft_options(arguments: dict[str, Any]) -> dict[str, Any]:
-    return {"grain": arguments.get("grain") or None, "tables": [str(t) for t in arguments.get("tables") or []]}
+    def names(key: str) -> list[str]:
+        return [str(t) for t in arguments.get(key) or []]
+
+    history = arguments.get("history")
+    return {
+        "grain": arguments.get("grain") or None,
+        "tables": names("tables"),
+        "history": names("history") if history is not None else None,
+        "track": names("track"),
+        "event_time": arguments.get("event_time") or None,
+        "lookback": arguments.get("lookback") or None,
+    }
 
 
 def _prepare(context: ToolContext, tool: str, arguments: dict[str, Any]) -> PreparedDraft:
     """The draft for these arguments, prepared once: the approval lists its changes, the call writes it."""
     from tools.drafting.draft import prepare_dbt_project, prepare_pipeline_project
+    from tools.drafting.pipeline import DEFAULT_LOOKBACK, PipelineOptions
 
     key = _key(context, tool, arguments)
     if key not in _prepared:
-        prepare = prepare_dbt_project if tool == "draft_dbt_project" else prepare_pipeline_project
-        options = _draft_options(arguments)
-        _prepared[key] = prepare(_sources(context), _target(context, arguments), grain=options["grain"], tables=options["tables"])
+        o = _draft_options(arguments)
+        sources, target = _sources(context), _target(context, arguments)
+        if tool == "draft_dbt_project":
+            _prepared[key] = prepare_dbt_project(sources, target, grain=o["grain"], tables=o["tables"])
+        else:
+            history = tuple(o["history"]) if o["history"] is not None else None
+            options = PipelineOptions(history, tuple(o["track"]), o["event_time"])
+            lookback = o["lookback"] or DEFAULT_LOOKBACK
+            _prepared[key] = prepare_pipeline_project(
+                sources, target, grain=o["grain"], tables=o["tables"], lookback=lookback, options=options
+            )
         while len(_prepared) > PREPARED_KEPT:
             _prepared.pop(next(iter(_prepared)))
     return _prepared[key]
@@ -198,6 +218,12 @@ SHOW = {
 OUT = {"type": "string", "description": "output directory, relative to the work directory"}
 GRAIN = {"type": "string", "description": "table whose rows are the fact's grain (default: the most-linked table)"}
 TABLES = {"type": "array", "items": {"type": "string"}, "description": "draft only these source tables (default: all)"}
+PIPELINE_OPTIONS = {
+    "history": {"type": "array", "items": {"type": "string"}, "description": "tables to keep SCD2 history for (default: the fact's dimensions)"},
+    "track": {"type": "array", "items": {"type": "string"}, "description": "columns whose change opens an SCD2 version (default: any)"},
+    "event_time": {"type": "string", "description": "event-time column incremental loads keep their watermark on"},
+    "lookback": {"type": "string", "description": "how far back the watermark looks for late rows, e.g. '2 days' (default 3 days)"},
+}
 
 TOOLS = [
     AgentTool(
@@ -219,7 +245,11 @@ TOOLS = [
             "Write a medallion pipeline in DuckDB SQL for the session's sources (bronze, silver with MERGE upserts"
             " and quality checks, SCD2 dimensions, gold daily aggregates; incremental by watermark with a"
             " lookback window) and its Airflow DAG. Rehearsed on empty copies of the sources before it is written.",
-            {"type": "object", "properties": {"out": OUT, "grain": GRAIN, "tables": TABLES, "show": SHOW}, "required": ["out"]},
+            {
+                "type": "object",
+                "properties": {"out": OUT, "grain": GRAIN, "tables": TABLES, "show": SHOW, **PIPELINE_OPTIONS},
+                "required": ["out"],
+            },
         ),
         _write("draft_pipeline"),
         approval="write_file",

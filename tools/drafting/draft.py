@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tools.drafting.dbt import draft_dbt
 from tools.drafting.names import quote
-from tools.drafting.pipeline import CHECKS_FILE, SPEC_FILE, PipelineSpec, draft_pipeline
+from tools.drafting.pipeline import CHECKS_FILE, DEFAULT_LOOKBACK, SPEC_FILE, PipelineOptions, PipelineSpec, draft_pipeline
 from tools.drafting.plan import CHECKABLE, SourcePlan, load_plan
 from tools.drafting.quality import (
     QualityReport,
@@ -63,7 +63,13 @@ def prepare_dbt_project(sources: Sequence[str], out: Path, *, grain: str | None 
 
 
 def prepare_pipeline_project(
-    sources: Sequence[str], out: Path, *, grain: str | None = None, tables: Sequence[str] = ()
+    sources: Sequence[str],
+    out: Path,
+    *,
+    grain: str | None = None,
+    tables: Sequence[str] = (),
+    lookback: str = DEFAULT_LOOKBACK,
+    options: PipelineOptions = PipelineOptions(),
 ) -> PreparedDraft:
     """A medallion pipeline for the sources (or the named tables), rehearsed on empty copies of them."""
     from tools.drafting.names import snake_case
@@ -72,7 +78,7 @@ def prepare_pipeline_project(
     plan = load_plan(sources, tables=tables)
     violations = measure_violations(plan)
     name = snake_case(out.resolve().name or "warehouse")
-    draft = draft_pipeline(plan, grain=grain, name=name)
+    draft = draft_pipeline(plan, grain=grain, name=name, lookback=lookback, options=options)
     spec = PipelineSpec.from_json(draft.files[SPEC_FILE])
     dag = f"dags/{name}_pipeline.py"
     check_dag_source(draft.files[dag], spec, dag)
