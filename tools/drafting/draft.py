@@ -163,10 +163,11 @@ def check_quality(sources: Sequence[str], *, state_dir: Path | None = None) -> Q
 
 
 def export_quality_tests(
-    sources: Sequence[str], out: Path, *, agent: str = DEFAULT_AGENT, force: bool = False
+    sources: Sequence[str], out: Path, *, agent: str = DEFAULT_AGENT, force: bool = False, keep_edits: bool = False
 ) -> DraftOutcome:
     """The drafted checks as dbt singular tests on the staging models (`stg_<table>`) of a drafted project."""
     plan = load_plan(sources)
     measure_violations(plan)
     files = dbt_tests(draft_checks(plan), lambda table: f"stg_{table}")
-    return DraftOutcome(out, write_files(out, files, agent=agent, force=force), [], plan.notes)
+    written = write_files(out, files, agent=agent, force=force, keep_edits=keep_edits)
+    return DraftOutcome(out, written, [], plan.notes, [t.name for t in plan.tables])
