@@ -219,10 +219,10 @@ MEASURED = {"uniqueness", "not_null", "range", "accepted_values", "referential_i
 def staged_checks(plan: SourcePlan, checks: list[Check], *, previous: Mapping[str, int] | None = None, source: str = "") -> tuple[QualityReport, dict[str, int]]:
     """Run `checks` on the sources' rows, typed as drafted and not deduplicated, through the profile
     engine (files in place, DuckDB attached read-only, SQLite and PostgreSQL copied in read-only)."""
+    import duckdb
+
     from tools.errors import DeassistError
     from tools.profile.engine import ProfileEngine
-
-    import duckdb
 
     engine = ProfileEngine(row_limit=STAGED_ROWS)
     try:
