@@ -5,7 +5,7 @@ Faces never see model backends: they render these events and answer approval req
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from assistant.reading import ANSWERED, Outcome, Reading
@@ -59,6 +59,18 @@ class ValidationResult:
 
 
 @dataclass(frozen=True)
+class PlannedChange:
+    """A file an approved write would create or change, with its diff summary and the diff itself."""
+
+    path: str  # as it will be written, relative to the work directory
+    action: Literal["create", "update", "beside"]  # beside: the user's file is kept, the new one goes next to it
+    added: int  # lines
+    removed: int
+    diff: str = ""  # unified diff (cut for very long files; the counts are whole)
+    note: str = ""  # why a file goes beside the user's
+
+
+@dataclass(frozen=True)
 class ApprovalRequest:
     """Something that would run against a user's source or write to disk; nothing happens before a yes."""
 
@@ -67,6 +79,16 @@ class ApprovalRequest:
     kind: Literal["run_sql", "write_file", "commit"]
     summary: str
     detail: str
+    changes: list[PlannedChange] = field(default_factory=list)  # every file a write would create or change
+
+    def to_payload(self) -> dict[str, Any]:
+        """Plain data, as a graph interrupt carries it (and checkpoints keep it)."""
+        return asdict(self)
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> ApprovalRequest:
+        changes = [PlannedChange(**c) for c in payload.get("changes") or []]
+        return cls(**{**payload, "changes": changes})
 
 
 @dataclass(frozen=True)

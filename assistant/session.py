@@ -231,7 +231,7 @@ class Session:
         """An ApprovalRequest and its ApprovalDecision per interrupt; returns interrupt id -> approved."""
         answers: dict[str, bool] = {}
         for interrupt in pending:
-            answers[interrupt.id] = yield from self._asked(events.ApprovalRequest(**interrupt.value), approve)
+            answers[interrupt.id] = yield from self._asked(events.ApprovalRequest.from_payload(interrupt.value), approve)
         return answers
 
     def _asked(

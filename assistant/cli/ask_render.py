@@ -72,6 +72,10 @@ class AskRenderer:
                 self._progress(f"  {event.agent} ← {event.name}: error")
         elif isinstance(event, events.ValidationResult):
             self._progress(f"  {event.agent} validated SQL ({event.dialect}): {'valid' if event.valid else 'invalid'}")
+        elif isinstance(event, events.ApprovalRequest) and event.changes:
+            self._progress(f"  {event.agent} asks to {event.summary}")
+            for line in change_lines(event.changes):
+                self._progress(line)
         elif isinstance(event, events.ApprovalDecision):
             self.approvals.append({"id": event.approval_id, "approved": event.approved})
         elif isinstance(event, events.Usage):
@@ -131,4 +135,16 @@ class AskRenderer:
             click.echo(click.style(line, dim=True), err=True)
 
 
-__all__ = ["AskRenderer"]
+ACTION_WORDS = {"create": "create", "update": "change", "beside": "beside"}
+
+
+def change_lines(changes: list[events.PlannedChange]) -> list[str]:
+    """One line per file an approval would create or change: what happens, the path, +added -removed."""
+    lines = []
+    for change in changes:
+        note = f" (yours is kept: {change.note})" if change.action == "beside" else ""
+        lines.append(f"  {ACTION_WORDS[change.action]:<6} {change.path}  +{change.added} -{change.removed}{note}")
+    return lines
+
+
+__all__ = ["AskRenderer", "change_lines"]

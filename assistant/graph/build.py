@@ -222,12 +222,9 @@ def _agents(roster: Mapping[str, Persona]) -> dict[str, Persona]:
 
 def _files_commit(context: ToolContext, agents: list[str]) -> str | None:
     """Files written without a proposed message still get one, attributed to the contributors."""
-    if not context.written:
-        return None
-    from assistant.toolbox.commit import attributed_message
+    from assistant.toolbox.commit import files_message
 
-    files = ", ".join(sorted(context.written)[:3]) + (" ..." if len(context.written) > 3 else "")
-    return attributed_message("feat", None, f"add {files}", agents)
+    return files_message(context, agents)
 
 
 def _recent_turns(state: GraphState, answer_chars: int | None = None) -> list[msg.MessageDict]:
@@ -362,7 +359,7 @@ def _agent_subgraph(deps: GraphDeps) -> Any:
                 write(events.ApprovalDecision(call["id"], True))
                 decisions[call["id"]] = True
             else:
-                decisions[call["id"]] = bool(interrupt(_approval_payload(request)))
+                decisions[call["id"]] = bool(interrupt(request.to_payload()))
         results: list[msg.Part] = []
         validated: list[str] = []
         commits: list[str] = []
@@ -399,13 +396,4 @@ def _agent_subgraph(deps: GraphDeps) -> Any:
     graph.add_edge("tools", "model")
     return graph.compile()
 
-
-def _approval_payload(request: events.ApprovalRequest) -> dict[str, str]:
-    return {
-        "approval_id": request.approval_id,
-        "agent": request.agent,
-        "kind": request.kind,
-        "summary": request.summary,
-        "detail": request.detail,
-    }
 

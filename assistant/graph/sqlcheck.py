@@ -1,7 +1,8 @@
 """Every SQL statement an agent shows the user is validated first; what fails goes back for repair.
 
 SQL is found in the fenced ```sql blocks of an agent's text; SQL in tool inputs is validated by the
-tools themselves (`run_sql` validates before it runs).
+tools themselves (`run_sql` validates before it runs), and so is SQL a tool drafted and proved in
+its own context (a pipeline step, run after the steps that create its tables).
 """
 
 from __future__ import annotations
@@ -54,6 +55,9 @@ def check_text(context: ToolContext, text: str) -> list[SqlCheck]:
     checks = []
     for sql, dialect in fenced_sql(text):
         name = dialect or context.dialect
+        if sql in context.proven_sql:
+            checks.append(SqlCheck(sql, name, True))
+            continue
         try:
             report = validate(context, sql, name)
         except DeassistError as exc:

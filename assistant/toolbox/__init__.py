@@ -19,6 +19,7 @@ from assistant.backends.base import ToolSpec
 from tools.sql.policy import SqlPolicy
 
 if TYPE_CHECKING:
+    from assistant.events import PlannedChange
     from tools.catalog.model import Catalog, Table
     from tools.sql.validate import SqlValidator
 
@@ -46,6 +47,9 @@ class ToolContext:
     agents: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
     sql_policy: SqlPolicy = field(default_factory=SqlPolicy)  # what run_sql may do beyond the defaults
+    # SQL a tool proved where it belongs (a drafted pipeline step, run after the steps before it):
+    # shown verbatim in an answer, it is not validated again out of that context.
+    proven_sql: set[str] = field(default_factory=set)
     _validators: dict[str, SqlValidator] = field(default_factory=dict, repr=False)
 
     def validator(self, dialect: str | None = None) -> SqlValidator:
@@ -84,6 +88,8 @@ class AgentTool:
     approval: ApprovalKind | None = None
     # (summary, detail) shown in the approval request; only for tools that need approval.
     describe: Callable[[ToolContext, dict[str, Any]], tuple[str, str]] | None = None
+    # The files an approved write would create or change, listed in its approval request.
+    changes: Callable[[ToolContext, dict[str, Any]], list[PlannedChange]] | None = None
 
     @property
     def name(self) -> str:

@@ -24,7 +24,8 @@ def approval_request(
     if tool.approval is None:
         return None
     summary, detail = tool.describe(context, arguments) if tool.describe else (tool.name, "")
-    return events.ApprovalRequest(call_id, actor, tool.approval, summary, detail)
+    changes = tool.changes(context, arguments) if tool.changes else []
+    return events.ApprovalRequest(call_id, actor, tool.approval, summary, detail, changes)
 
 
 def run_call(

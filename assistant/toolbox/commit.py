@@ -9,44 +9,31 @@ from assistant.backends.base import ToolSpec
 from assistant.toolbox import AgentTool, ToolContext, ToolOutput, required
 
 
-def attributed_message(
-    type_: str, scope: str | None, description: str, agents: list[str], body: str | None = None
-) -> str:
-    """`type(scope): description - @agent ...` through the attribution convention's own formatter."""
-    from tools.attribution import format_message
-
-    return format_message(type_, scope, description, agents, body=body)
-
-
 def propose_commit_message(context: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
-    from tools.attribution import load_config
+    from tools.attribution.message import ChangeSummary, draft_message
 
     extra = arguments.get("agents") or []
     agents = sorted({*context.agents, *(str(a) for a in extra)})
-    type_, scope = str(required(arguments, "type")), arguments.get("scope") or None
-    limit = load_config(_repository(context.workdir)).header_max_length
-    scope, description = fit_header(type_, scope, str(required(arguments, "description")), agents, limit)
-    message = attributed_message(type_, scope, description, agents, arguments.get("body") or None)
+    summary = ChangeSummary(str(required(arguments, "type")), arguments.get("scope") or None, str(required(arguments, "description")))
+    message = draft_message(summary, agents, limit=_limit(context.workdir), body=arguments.get("body") or None)
     problems = check(context, message)
     return ToolOutput({"message": message, "agents": agents, "problems": problems}, is_error=bool(problems))
 
 
-def fit_header(
-    type_: str, scope: str | None, description: str, agents: list[str], limit: int
-) -> tuple[str | None, str]:
-    """(scope, description) shortened at word boundaries so the header fits `limit`; the agents always stay.
+def files_message(context: ToolContext, agents: list[str]) -> str | None:
+    """The message for the files this request wrote, by kind and scope (`feat(dbt): add staging and
+    marts for trips - @...`), within the repository's header limit; None when nothing was written."""
+    from tools.attribution.message import draft_message, summarize_paths
 
-    The scope goes first when even one word of description would not fit beside it.
-    """
-    from tools.attribution.message import format_header
+    if not context.written:
+        return None
+    return draft_message(summarize_paths([("A", path) for path in context.written]), agents, limit=_limit(context.workdir))
 
-    words = description.split()
-    for candidate in ([scope, None] if scope else [None]):
-        for end in range(len(words), 0, -1):
-            text = " ".join(words[:end]).rstrip(",;:-")
-            if len(format_header(type_, candidate, text, agents)) <= limit:
-                return candidate, text
-    return None, " ".join(words[:1])
+
+def _limit(workdir: Path) -> int:
+    from tools.attribution import load_config
+
+    return load_config(_repository(workdir)).header_max_length
 
 
 def check(context: ToolContext, message: str) -> list[dict[str, str]]:

@@ -1,18 +1,27 @@
 """Drafting tools: a dbt project, a medallion pipeline, quality checks, and a pipeline run.
 
-Thin wrappers over `tools.drafting`. Writing needs approval; an approved write may replace the
-files it names in an existing directory (the approval request says so) and leaves others alone.
-Files land under the session's work directory and are recorded in the attribution ledger.
+Thin wrappers over `tools.drafting`. Writing needs approval, and the approval lists every file the
+draft would create or change with its diff. A re-draft replaces only files still as deassist wrote
+them; a file the user changed is kept and the new version is written beside it (`.deassist-new`).
+The draft approved is the draft written: it is prepared once, for the approval, and kept until the
+call runs. Files land under the session's work directory and are recorded in the attribution ledger.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.backends.base import ToolSpec
+from assistant.events import PlannedChange
 from assistant.toolbox import AgentTool, ToolContext, ToolError, ToolOutput, required
+
+if TYPE_CHECKING:
+    from tools.drafting.draft import PreparedDraft
+
+PREPARED_KEPT = 4  # drafts prepared for an approval that was never answered are dropped past this
+_prepared: dict[str, PreparedDraft] = {}
 
 
 def _sources(context: ToolContext) -> list[str]:
@@ -34,7 +43,23 @@ def _outcome(context: ToolContext, outcome, arguments: dict[str, Any]) -> ToolOu
     root = context.workdir.resolve()
     files = [w.path.relative_to(root).as_posix() for w in outcome.written]
     context.written.extend(files)
-    data = {"directory": str(outcome.directory), "files": files, "models": outcome.models, "notes": outcome.notes}
+    # every drafted SQL file was proved (dbt models bound in order, pipeline steps rehearsed in order)
+    context.proven_sql.update(
+        w.path.read_text(encoding="utf-8").strip() for w in outcome.written if w.change.path.endswith(".sql")
+    )
+    directory = outcome.directory.resolve().relative_to(root).as_posix()
+    kept = [
+        {"file": f"{directory}/{w.change.path}", "new_version": f"{directory}/{w.change.written_as}", "reason": w.change.reason}
+        for w in outcome.beside
+    ]
+    data = {
+        "directory": str(outcome.directory),
+        "files": files,
+        "kept": kept,
+        "tables": outcome.tables,
+        "models": outcome.models,
+        "notes": outcome.notes,
+    }
     show = [str(t) for t in arguments.get("show") or []]
     if show:
         data["shown"] = _shown(root, outcome.directory.resolve(), files, show)
@@ -43,7 +68,9 @@ def _outcome(context: ToolContext, outcome, arguments: dict[str, Any]) -> ToolOu
 
 def _shown(root: Path, directory: Path, files: list[str], names: list[str]) -> dict[str, str]:
     """The drafted files named for `names` (tables, or parts such as dags, scd2, sources), and the YAML
-    entries of the named tables, each cut at SHOWN_CHARS."""
+    entries of the named tables, each cut at SHOWN_CHARS; SQL is never cut (it is shown as proved)."""
+    from tools.drafting.writer import BESIDE
+
     named = re.compile(r"(^|[/_])(" + "|".join(re.escape(n) for n in names) + r")s?([/_.]|$)")
     shown: dict[str, str] = {}
     for file in files:
@@ -51,7 +78,7 @@ def _shown(root: Path, directory: Path, files: list[str], names: list[str]) -> d
         inside = path.relative_to(directory).as_posix()
         text = path.read_text(encoding="utf-8")
         if named.search(inside):
-            shown[file] = text[:SHOWN_CHARS]
+            shown[file] = text if file.removesuffix(BESIDE).endswith(".sql") else text[:SHOWN_CHARS]
         elif path.suffix == ".yml":
             entries = [b for b in re.split(r"(?m)^(?=- name: )", text) if b.startswith("- name: ") and named.search(b.split()[2])]
             if entries:
@@ -59,18 +86,79 @@ def _shown(root: Path, directory: Path, files: list[str], names: list[str]) -> d
     return shown
 
 
-def draft_dbt(context: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
-    from tools.drafting import draft_dbt_project
+def _key(context: ToolContext, tool: str, arguments: dict[str, Any]) -> str:
+    import json
 
-    outcome = draft_dbt_project(_sources(context), _target(context, arguments), grain=arguments.get("grain"), force=True)
-    return _outcome(context, outcome, arguments)
+    return json.dumps([id(context), tool, _sources(context), str(_target(context, arguments)), _draft_options(arguments)])
 
 
-def draft_pipeline(context: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
-    from tools.drafting import draft_pipeline_project
+def _draft_options(arguments: dict[str, Any]) -> dict[str, Any]:
+    def names(key: str) -> list[str]:
+        return [str(t) for t in arguments.get(key) or []]
 
-    outcome = draft_pipeline_project(_sources(context), _target(context, arguments), grain=arguments.get("grain"), force=True)
-    return _outcome(context, outcome, arguments)
+    history = arguments.get("history")
+    return {
+        "grain": arguments.get("grain") or None,
+        "tables": names("tables"),
+        "history": names("history") if history is not None else None,
+        "track": names("track"),
+        "event_time": arguments.get("event_time") or None,
+        "lookback": arguments.get("lookback") or None,
+    }
+
+
+def _prepare(context: ToolContext, tool: str, arguments: dict[str, Any]) -> PreparedDraft:
+    """The draft for these arguments, prepared once: the approval lists its changes, the call writes it."""
+    from tools.drafting.draft import prepare_dbt_project, prepare_pipeline_project
+    from tools.drafting.pipeline import DEFAULT_LOOKBACK, PipelineOptions
+
+    key = _key(context, tool, arguments)
+    if key not in _prepared:
+        o = _draft_options(arguments)
+        sources, target = _sources(context), _target(context, arguments)
+        if tool == "draft_dbt_project":
+            _prepared[key] = prepare_dbt_project(sources, target, grain=o["grain"], tables=o["tables"])
+        else:
+            history = tuple(o["history"]) if o["history"] is not None else None
+            options = PipelineOptions(history, tuple(o["track"]), o["event_time"])
+            lookback = o["lookback"] or DEFAULT_LOOKBACK
+            _prepared[key] = prepare_pipeline_project(
+                sources, target, grain=o["grain"], tables=o["tables"], lookback=lookback, options=options
+            )
+        while len(_prepared) > PREPARED_KEPT:
+            _prepared.pop(next(iter(_prepared)))
+    return _prepared[key]
+
+
+def _write(tool: str):  # noqa: ANN202
+    def write(context: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
+        from tools.drafting.draft import write_draft
+
+        prepared = _prepare(context, tool, arguments)
+        _prepared.pop(_key(context, tool, arguments), None)
+        return _outcome(context, write_draft(prepared, keep_edits=True), arguments)
+
+    return write
+
+
+def planned_changes(tool: str):  # noqa: ANN202
+    """The files a draft would create or change, relative to the work directory (none when it cannot be drafted)."""
+
+    def changes(context: ToolContext, arguments: dict[str, Any]) -> list[PlannedChange]:
+        from tools.errors import DeassistError
+
+        try:
+            prepared = _prepare(context, tool, arguments)
+        except (ToolError, DeassistError):
+            return []  # the call fails the same way, and says why
+        directory = prepared.directory.resolve().relative_to(context.workdir.resolve()).as_posix()
+        return [
+            PlannedChange(f"{directory}/{c.written_as}", c.action, c.added, c.removed, c.diff, c.reason)
+            for c in prepared.changes()
+            if c.action != "unchanged"
+        ]
+
+    return changes
 
 
 def check_quality(context: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
@@ -87,15 +175,19 @@ def run_pipeline(context: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
     return ToolOutput({"batch": result.batch, "changed": result.changed, "steps": {s.name: s.rows for s in result.steps}})
 
 
-def _describe_write(what: str):  # noqa: ANN202
+def _describe_write(tool: str, what: str):  # noqa: ANN202
     def describe(context: ToolContext, arguments: dict[str, Any]) -> tuple[str, str]:
+        from tools.errors import DeassistError
+
         try:
-            target = _target(context, arguments)
-            _sources(context)
-        except ToolError as exc:  # the call will fail the same way; the request still needs a summary
-            return f"write {what}: {exc}", ""
-        replaces = " (the directory exists: files of the same name are replaced)" if target.exists() else ""
-        return f"write {what} to {target}{replaces}", _displayed(context)
+            prepared = _prepare(context, tool, arguments)
+        except (ToolError, DeassistError) as exc:  # the call will fail the same way; the request still needs a summary
+            return f"write {what}: {getattr(exc, 'message', exc)}", _displayed(context)
+        changes = [c for c in prepared.changes() if c.action != "unchanged"]
+        counts = {action: sum(c.action == action for c in changes) for action in ("create", "update", "beside")}
+        said = [f"{n} {label}" for n, label in zip(counts.values(), ("new", "updated", "kept (new version beside)"), strict=True) if n]
+        summary = f"write {what} to {prepared.directory.resolve()}: {', '.join(said) or 'no file changes'}"
+        return summary, f"from {_displayed(context)}"
 
     return describe
 
@@ -125,6 +217,13 @@ SHOW = {
 }
 OUT = {"type": "string", "description": "output directory, relative to the work directory"}
 GRAIN = {"type": "string", "description": "table whose rows are the fact's grain (default: the most-linked table)"}
+TABLES = {"type": "array", "items": {"type": "string"}, "description": "draft only these source tables (default: all)"}
+PIPELINE_OPTIONS = {
+    "history": {"type": "array", "items": {"type": "string"}, "description": "tables to keep SCD2 history for (default: the fact's dimensions)"},
+    "track": {"type": "array", "items": {"type": "string"}, "description": "columns whose change opens an SCD2 version (default: any)"},
+    "event_time": {"type": "string", "description": "event-time column incremental loads keep their watermark on"},
+    "lookback": {"type": "string", "description": "how far back the watermark looks for late rows, e.g. '2 days' (default 3 days)"},
+}
 
 TOOLS = [
     AgentTool(
@@ -133,11 +232,12 @@ TOOLS = [
             "Write a dbt-duckdb project for the session's sources: sources.yml, staging models (snake_case, casts,"
             " deduplicated on the key), marts for a grain with a date dimension, and tests from the profile."
             " Every model is bound in DuckDB before it is written.",
-            {"type": "object", "properties": {"out": OUT, "grain": GRAIN, "show": SHOW}, "required": ["out"]},
+            {"type": "object", "properties": {"out": OUT, "grain": GRAIN, "tables": TABLES, "show": SHOW}, "required": ["out"]},
         ),
-        draft_dbt,
+        _write("draft_dbt_project"),
         approval="write_file",
-        describe=_describe_write("a dbt project"),
+        describe=_describe_write("draft_dbt_project", "a dbt project"),
+        changes=planned_changes("draft_dbt_project"),
     ),
     AgentTool(
         ToolSpec(
@@ -145,11 +245,16 @@ TOOLS = [
             "Write a medallion pipeline in DuckDB SQL for the session's sources (bronze, silver with MERGE upserts"
             " and quality checks, SCD2 dimensions, gold daily aggregates; incremental by watermark with a"
             " lookback window) and its Airflow DAG. Rehearsed on empty copies of the sources before it is written.",
-            {"type": "object", "properties": {"out": OUT, "grain": GRAIN, "show": SHOW}, "required": ["out"]},
+            {
+                "type": "object",
+                "properties": {"out": OUT, "grain": GRAIN, "tables": TABLES, "show": SHOW, **PIPELINE_OPTIONS},
+                "required": ["out"],
+            },
         ),
-        draft_pipeline,
+        _write("draft_pipeline"),
         approval="write_file",
-        describe=_describe_write("a medallion pipeline"),
+        describe=_describe_write("draft_pipeline", "a medallion pipeline"),
+        changes=planned_changes("draft_pipeline"),
     ),
     AgentTool(
         ToolSpec(

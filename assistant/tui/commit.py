@@ -1,7 +1,8 @@
 """`/commit`: a Conventional Commits message for what is staged, attributed to the agents that wrote it.
 
 The agents come from the attribution ledger (`tools.attribution.agents_for_staged`), the header from
-the convention's own formatter; type, scope and description are drafted from the staged paths unless
+the convention's one drafter (`tools.attribution.message.draft_message`, fitted to the repository's
+header limit); type, scope and description are summarized from the staged paths unless
 the user gives them (`/commit fix(etl): handle late rows` or just `/commit handle late rows`); the
 draft is checked by the convention's own checker, so what the hook would reject is said up front.
 """
@@ -10,12 +11,9 @@ from __future__ import annotations
 
 import subprocess
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from tools.errors import FAILURE, DeassistError
-
-VERBS = {"A": "add", "M": "update", "D": "remove", "R": "rename", "C": "copy", "T": "update"}
-DOC_SUFFIXES = {".md", ".rst", ".txt"}
 
 
 @dataclass(frozen=True)
@@ -28,26 +26,23 @@ class CommitDraft:
 
 def draft_commit(repo: Path, given: str = "") -> CommitDraft:
     """The attributed message for the staged changes of `repo`, checked as the hook will; nothing staged is an error."""
-    from tools.attribution import (
-        check_message,
-        format_message,
-        load_config,
-        parse_message,
-    )
+    from tools.attribution import check_message, load_config, parse_message
     from tools.attribution.ledger import agents_for_staged
+    from tools.attribution.message import ChangeSummary, draft_message, summarize_paths
 
     changes = _staged(repo)
     if not changes:
         raise DeassistError("DEA-TUI-NOTHING-STAGED", "nothing is staged: git add the files to commit first", exit_code=FAILURE)
-    paths = [PurePosixPath(path) for _, path in changes]
     config = load_config(repo)
     written_by = agents_for_staged(repo)
     parsed = parse_message(given, known_agents=config.agents | set(written_by))
     agents = [*parsed.agents, *(a for a in written_by if a not in parsed.agents)]
     if parsed.type:
-        message = format_message(parsed.type, parsed.scope, parsed.description, agents, breaking=parsed.breaking)
+        summary = ChangeSummary(parsed.type, parsed.scope, parsed.description)
     else:
-        message = format_message(_type(changes), _scope(paths), parsed.description or _describe(changes), agents)
+        drafted = summarize_paths(changes)
+        summary = ChangeSummary(drafted.type, drafted.scope, parsed.description or drafted.description)
+    message = draft_message(summary, agents, limit=config.header_max_length, breaking=parsed.breaking)
     check = check_message(message, config, required_agents=written_by)
     problems = [f"{problem.code}: {problem.message}" for problem in check.problems]
     return CommitDraft(message, agents, [f"{status}  {path}" for status, path in changes], problems)
@@ -72,32 +67,3 @@ def _git(repo: Path, *args: str) -> str:
     if proc.returncode != 0:
         raise DeassistError("DEA-TUI-NOT-A-REPOSITORY", f"{repo}: {proc.stderr.strip().splitlines()[0] if proc.stderr.strip() else 'git failed'}")
     return proc.stdout
-
-
-def _type(changes: list[tuple[str, str]]) -> str:
-    paths = [PurePosixPath(path) for _, path in changes]
-    if all(p.parts[0] == "tests" or p.name.startswith("test_") for p in paths):
-        return "test"
-    if all(p.suffix in DOC_SUFFIXES or p.parts[0] == "docs" for p in paths):
-        return "docs"
-    return "feat" if any(status == "A" for status, _ in changes) else "chore"
-
-
-def _scope(paths: list[PurePosixPath]) -> str | None:
-    """The innermost folder every path shares, else the one file's stem, else none."""
-    folders = [p.parent.parts for p in paths]
-    shared: list[str] = []
-    for parts in zip(*folders, strict=False):
-        if len(set(parts)) != 1:
-            break
-        shared.append(parts[0])
-    if shared:
-        return shared[-1]
-    return paths[0].stem if len(paths) == 1 else None
-
-
-def _describe(changes: list[tuple[str, str]]) -> str:
-    verbs = {VERBS.get(status, "update") for status, _ in changes}
-    verb = verbs.pop() if len(verbs) == 1 else "change"
-    names = [PurePosixPath(path).name for _, path in changes]
-    return f"{verb} {', '.join(names)}" if len(names) <= 3 else f"{verb} {len(names)} files"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.planner.draft import drafting_tool, grain_table, named_tables
-from assistant.toolbox.commit import fit_header
+from tools.attribution.message import fit_header
 from tests.agents.conftest import final
 
 LIBRARY = ["members", "books", "loans"]
@@ -70,7 +70,7 @@ def test_a_dbt_project_is_drafted_with_its_grain_and_a_commit_message(ask, libra
     answer = final(events)
     assert list(work.glob("**/dbt_project.yml")) and list(work.glob("**/models/marts/fct_loans.sql"))
     assert "fct_loans" in answer.text
-    assert answer.commit_message and answer.commit_message.startswith("feat(dbt): add a dbt project")
+    assert answer.commit_message and answer.commit_message.startswith("feat(dbt): add staging and marts for 3 tables - @")
     assert check_message(answer.commit_message, load_config(work)).ok
 
 

@@ -9,7 +9,10 @@ from pathlib import Path
 
 from tests.drafting.shopdata import make_shop
 
-KINDS = {"not_null", "completeness", "uniqueness", "range", "accepted_values", "referential_integrity", "freshness", "row_count_change"}
+KINDS = {
+    "not_null", "completeness", "uniqueness", "range", "accepted_values", "referential_integrity", "freshness",
+    "row_count_change", "email_format", "not_future",
+}
 
 
 def test_the_report_finds_the_duplicates_and_masks_personal_data(shop_dir: Path, run_cli) -> None:

@@ -11,7 +11,14 @@ import re
 from collections.abc import Mapping, Sequence
 
 from tools.attribution.config import AttributionConfig
-from tools.attribution.message import ParsedMessage, clean_message, format_message, parse_message
+from tools.attribution.message import (
+    ChangeSummary,
+    ParsedMessage,
+    clean_message,
+    draft_message,
+    format_message,
+    parse_message,
+)
 from tools.attribution.records import record
 
 # Stands in for the agents when nothing says who contributed; it never passes the check.
@@ -95,7 +102,8 @@ def _suggest(
     agents += [name for name in required if name not in agents]
     if not agents and config.require_agents:
         agents = [AGENT_PLACEHOLDER]
-    return format_message(kind, scope, description, agents, parsed.breaking, parsed.body)
+    summary = ChangeSummary(kind, scope, description)
+    return draft_message(summary, agents, limit=config.header_max_length, breaking=parsed.breaking, body=parsed.body)
 
 
 def _header_problems(parsed: ParsedMessage, config: AttributionConfig) -> list[Problem]:

@@ -19,7 +19,15 @@ from pathlib import Path
 from tools.attribution.repository import Repository, find_repository
 from tools.attribution.staged import ledger_file, read_lines, staged_writes
 
-__all__ = ["LedgerEntry", "agents_for_staged", "blob_id", "read_ledger", "record_write", "staged_writes"]
+__all__ = [
+    "LedgerEntry",
+    "agents_for_staged",
+    "blob_id",
+    "last_written",
+    "read_ledger",
+    "record_write",
+    "staged_writes",
+]
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,24 @@ def record_write(path: Path, agent: str, content: bytes) -> LedgerEntry | None:
     finally:
         os.close(fd)
     return entry
+
+
+def last_written(path: Path) -> tuple[str, str] | None:
+    """(blob id deassist last wrote to `path`, the path's blob id now) or None when the ledger has no
+    write to `path` (never written by an agent, or in no work tree). Equal ids: unchanged since."""
+    path = Path(path).absolute()
+    repo = find_repository(path.parent)
+    if repo is None:
+        return None
+    try:
+        relative = path.relative_to(repo.root).as_posix()
+    except ValueError:
+        return None
+    recorded = [line[3] for line in read_lines(ledger_file(repo)) if line[0] == relative]
+    if not recorded:
+        return None
+    current = blob_id(path.read_bytes(), _object_format(repo)) if path.is_file() else ""
+    return recorded[-1], current
 
 
 def read_ledger(repo: Path) -> list[LedgerEntry]:

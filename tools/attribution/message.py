@@ -216,3 +216,130 @@ def add_agents(
         return "\n".join(lines)
     suffix = " - " + " ".join(f"@{agent.lstrip('@')}" for agent in agents)
     return suffix + ("\n" + text if text.strip() else "\n")
+
+
+# -- drafting a header: the one place every face and agent gets a commit header from -------------
+
+HEADER_MAX_LENGTH = 100  # the convention's default (`AttributionConfig.header_max_length`)
+_VERBS = {"A": "add", "M": "update", "D": "remove", "R": "rename", "C": "copy", "T": "update"}
+_DOC_SUFFIXES = (".md", ".rst", ".txt")
+_BESIDE = ".deassist-new"  # a drafted file's new version kept beside the user's (tools.drafting.writer)
+
+
+@record
+class ChangeSummary:
+    """What a set of changed paths is, as a commit header says it: type, scope, description."""
+
+    type: str
+    scope: str | None
+    description: str
+    short: str = ""  # said with less detail (`for 3 tables`), used before words are cut off
+
+
+_DANGLING = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "with"}
+
+
+def fit_header(
+    type: str, scope: str | None, description: str, agents: Sequence[str], limit: int = HEADER_MAX_LENGTH
+) -> tuple[str | None, str]:
+    """(scope, description) shortened at word boundaries so the header fits `limit`; the agents always stay.
+
+    The scope goes first when even one word of description would not fit beside it.
+    """
+    if len(format_header(type, scope, description, list(agents))) <= limit:
+        return scope, description
+    words = description.split()
+    for candidate in [scope, None] if scope else [None]:
+        for end in range(len(words), 0, -1):
+            kept = words[:end]
+            while end < len(words) and len(kept) > 1 and kept[-1].lower() in _DANGLING:
+                kept = kept[:-1]  # a cut header does not end on `and` or `for`
+            text = " ".join(kept).rstrip(",;:-")
+            if len(format_header(type, candidate, text, list(agents))) <= limit:
+                return candidate, text
+    return None, " ".join(words[:1])
+
+
+def draft_message(
+    summary: ChangeSummary,
+    agents: Sequence[str],
+    *,
+    limit: int = HEADER_MAX_LENGTH,
+    breaking: bool = False,
+    body: str | None = None,
+) -> str:
+    """The attributed message for `summary`, its header fitted to `limit`: what every drafter calls."""
+    scope, description = fit_header(summary.type, summary.scope, summary.description, agents, limit)
+    if description != summary.description and summary.short:
+        scope, description = fit_header(summary.type, summary.scope, summary.short, agents, limit)
+    return format_message(summary.type, scope, description, list(agents), breaking, body)
+
+
+def summarize_paths(changes: Sequence[tuple[str, str]]) -> ChangeSummary:
+    """(git status letter, path) pairs summarized by kind and scope.
+
+    A drafted dbt project, pipeline or set of quality tests is named for what it is and the tables
+    it covers (`add staging and marts for trips`); other changes by the folder they share.
+    """
+    paths = [path.removesuffix(_BESIDE) for _, path in changes]
+    verbs = {_VERBS.get(status, "update") for status, _ in changes}
+    verb = "add" if "add" in verbs else verbs.pop() if len(verbs) == 1 else "update"
+    drafted = _drafted(paths, verb)
+    if drafted is not None:
+        return drafted
+    parts = [p.split("/") for p in paths]
+    if all(p[0] == "tests" or p[-1].startswith("test_") for p in parts):
+        kind = "test"
+    elif all(p[-1].endswith(_DOC_SUFFIXES) or p[0] == "docs" for p in parts):
+        kind = "docs"
+    else:
+        kind = "feat" if verb == "add" else "chore"
+    names = [p[-1] for p in parts]
+    description = f"{verb} {', '.join(names)}" if len(names) <= 3 else f"{verb} {len(names)} files"
+    return ChangeSummary(kind, _shared_folder(parts), description)
+
+
+def _drafted(paths: Sequence[str], verb: str) -> ChangeSummary | None:
+    def stems(folder: str, prefix: str = "") -> list[str]:
+        found = [p.rsplit("/", 1)[-1] for p in paths if f"{folder}/" in f"/{p}" and p.endswith(".sql")]
+        return sorted({name[len(prefix) : -4] for name in found if name.startswith(prefix)})
+
+    if any(p.endswith(("dbt_project.yml", "_sources.yml")) or "models/staging/" in p for p in paths):
+        marts = any("models/marts/" in p for p in paths)
+        what = "staging and marts" if marts else "staging models"
+        tables = stems("models/staging", "stg_")
+        return ChangeSummary("feat", "dbt", f"{verb} {what}{_for(tables)}", f"{verb} {what}{_count(tables)}")
+    if any(p.endswith("pipeline.json") or "/sql/silver/" in f"/{p}" or "/sql/bronze/" in f"/{p}" for p in paths):
+        scd2 = " with scd2 history" if any("/sql/scd2/" in f"/{p}" for p in paths) else ""
+        tables = stems("sql/silver") or stems("sql/bronze") or stems("sql/gold")
+        return ChangeSummary(
+            "feat", "pipeline", f"{verb} medallion pipeline{scd2}{_for(tables)}", f"{verb} medallion pipeline{_count(tables)}"
+        )
+    if paths and all("tests/quality/" in p for p in paths):
+        tables = sorted({p.rsplit("/", 1)[-1].split("__")[0] for p in paths})
+        return ChangeSummary("test", "quality", f"{verb} data-quality tests{_for(tables)}", f"{verb} data-quality tests{_count(tables)}")
+    return None
+
+
+def _for(tables: Sequence[str]) -> str:
+    if not tables:
+        return ""
+    if len(tables) <= 2:
+        return " for " + " and ".join(tables)
+    return f" for {len(tables)} tables"
+
+
+def _count(tables: Sequence[str]) -> str:
+    return f" for {len(tables)} table{'s' if len(tables) > 1 else ''}" if tables else ""
+
+
+def _shared_folder(parts: Sequence[Sequence[str]]) -> str | None:
+    """The innermost folder every path shares, else the one file's stem, else none."""
+    shared: list[str] = []
+    for names in zip(*(p[:-1] for p in parts), strict=False):
+        if len(set(names)) != 1:
+            break
+        shared.append(names[0])
+    if shared:
+        return shared[-1]
+    return parts[0][-1].rsplit(".", 1)[0] if len(parts) == 1 else None

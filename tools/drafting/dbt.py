@@ -21,6 +21,9 @@ from tools.drafting.plan import SourcePlan, TablePlan
 from tools.drafting.quality import dbt_tests, draft_checks, table_checks
 
 
+RESERVED_PROJECTS = {"dbt", "dbt_core"}
+
+
 @dataclass
 class Draft:
     """Files to write (relative path -> text), what was drafted, and what the user should know."""
@@ -39,6 +42,8 @@ def choose_grain(plan: SourcePlan, grain: str | None) -> TablePlan:
 
 def draft_dbt(plan: SourcePlan, *, grain: str | None = None, project: str = "warehouse") -> Draft:
     name = snake_case(project)
+    if name in RESERVED_PROJECTS:  # dbt's own packages: a project of that name shadows them and fails to parse
+        name = f"{name}_project"
     fact = choose_grain(plan, grain)
     models: list[tuple[str, str, str]] = []  # (name, folder, sql)
     for table in plan.tables:
@@ -234,7 +239,10 @@ def _column_tests(table: TablePlan) -> list[dict[str, Any]]:
             tests.append({"relationships": relationship})
         accepted = next((c for c in checks if c.kind == "accepted_values" and c.column == column.name), None)
         if accepted is not None:
-            tests.append({"accepted_values": {"arguments": {"values": accepted.params["values"]}}})
+            values: dict[str, Any] = {"arguments": {"values": accepted.params["values"]}}
+            if accepted.known_violations:  # the data holds other values now: reported, the values stay strict
+                values["config"] = {"severity": "warn"}
+            tests.append({"accepted_values": values})
         entry: dict[str, Any] = {"name": column.name}
         if tests:
             entry["data_tests"] = tests

@@ -9,11 +9,34 @@ from pathlib import Path
 
 from tools.drafting.dbt import draft_dbt
 from tools.drafting.names import quote
-from tools.drafting.pipeline import CHECKS_FILE, SPEC_FILE, PipelineSpec, draft_pipeline
-from tools.drafting.plan import SourcePlan, load_plan
-from tools.drafting.quality import QualityReport, dbt_tests, draft_checks, previous_counts, record_counts, run_checks
-from tools.drafting.writer import DEFAULT_AGENT, WrittenFile, write_files
+from tools.drafting.pipeline import CHECKS_FILE, DEFAULT_LOOKBACK, SPEC_FILE, PipelineOptions, PipelineSpec, draft_pipeline
+from tools.drafting.plan import CHECKABLE, SourcePlan, load_plan
+from tools.drafting.quality import (
+    QualityReport,
+    dbt_tests,
+    draft_checks,
+    measure_violations,
+    previous_counts,
+    record_counts,
+    staged_checks,
+)
+from tools.drafting.writer import DEFAULT_AGENT, FileChange, WrittenFile, plan_changes, write_files
 from tools.errors import FAILURE, DeassistError
+
+
+@dataclass
+class PreparedDraft:
+    """A draft proven and ready to write: its files (relative to `directory`) and what it holds."""
+
+    directory: Path
+    files: dict[str, str]
+    models: list[str] = field(default_factory=list)  # dbt models, or pipeline steps
+    notes: list[str] = field(default_factory=list)
+    tables: list[str] = field(default_factory=list)  # the source tables drafted
+
+    def changes(self, *, force: bool = False) -> list[FileChange]:
+        """What writing it would do to each file (see `tools.drafting.writer`)."""
+        return plan_changes(self.directory, self.files, overwrite=force)
 
 
 @dataclass
@@ -22,35 +45,75 @@ class DraftOutcome:
     written: list[WrittenFile]
     models: list[str] = field(default_factory=list)  # dbt models, or pipeline steps
     notes: list[str] = field(default_factory=list)
+    tables: list[str] = field(default_factory=list)
+
+    @property
+    def beside(self) -> list[WrittenFile]:
+        """New versions written beside a file the user changed (or deassist did not write)."""
+        return [w for w in self.written if w.change.action == "beside"]
+
+
+def prepare_dbt_project(sources: Sequence[str], out: Path, *, grain: str | None = None, tables: Sequence[str] = ()) -> PreparedDraft:
+    """A dbt-duckdb project for the sources (or the named tables of them), every model bound in DuckDB."""
+    plan = load_plan(sources, tables=tables)
+    violations = measure_violations(plan)
+    draft = draft_dbt(plan, grain=grain, project=out.resolve().name or "warehouse")
+    notes = [*draft.notes, *(v.note for v in violations)]
+    return PreparedDraft(out, draft.files, draft.models, notes, [t.name for t in plan.tables])
+
+
+def prepare_pipeline_project(
+    sources: Sequence[str],
+    out: Path,
+    *,
+    grain: str | None = None,
+    tables: Sequence[str] = (),
+    lookback: str = DEFAULT_LOOKBACK,
+    options: PipelineOptions = PipelineOptions(),
+) -> PreparedDraft:
+    """A medallion pipeline for the sources (or the named tables), rehearsed on empty copies of them."""
+    from tools.drafting.names import snake_case
+    from tools.drafting.orchestration import check_dag_source
+
+    plan = load_plan(sources, tables=tables)
+    violations = measure_violations(plan)
+    name = snake_case(out.resolve().name or "warehouse")
+    draft = draft_pipeline(plan, grain=grain, name=name, lookback=lookback, options=options)
+    spec = PipelineSpec.from_json(draft.files[SPEC_FILE])
+    dag = f"dags/{name}_pipeline.py"
+    check_dag_source(draft.files[dag], spec, dag)
+    rehearse(plan, draft.files)
+    notes = [*draft.notes, *(v.note for v in violations)]
+    return PreparedDraft(out, draft.files, draft.models, notes, [t.name for t in plan.tables])
+
+
+def write_draft(
+    prepared: PreparedDraft, *, agent: str = DEFAULT_AGENT, force: bool = False, keep_edits: bool = False
+) -> DraftOutcome:
+    """Write a prepared draft (see `write_files` for what happens to existing files)."""
+    written = write_files(prepared.directory, prepared.files, agent=agent, force=force, keep_edits=keep_edits)
+    if SPEC_FILE in prepared.files:
+        from tools.drafting.orchestration import check_dag
+
+        spec = PipelineSpec.from_json(prepared.files[SPEC_FILE])
+        for file in written:  # the DAG as written (beside the user's, when they changed theirs)
+            if file.change.path == f"dags/{spec.name}_pipeline.py":
+                check_dag(file.path, spec)
+    return DraftOutcome(prepared.directory, written, prepared.models, prepared.notes, prepared.tables)
 
 
 def draft_dbt_project(
     sources: Sequence[str], out: Path, *, grain: str | None = None, agent: str = DEFAULT_AGENT, force: bool = False
 ) -> DraftOutcome:
     """A dbt-duckdb project for the sources, every model bound in DuckDB before it is written."""
-    plan = load_plan(sources)
-    draft = draft_dbt(plan, grain=grain, project=out.resolve().name or "warehouse")
-    written = write_files(out, draft.files, agent=agent, force=force)
-    return DraftOutcome(out, written, draft.models, draft.notes)
+    return write_draft(prepare_dbt_project(sources, out, grain=grain), agent=agent, force=force)
 
 
 def draft_pipeline_project(
     sources: Sequence[str], out: Path, *, grain: str | None = None, agent: str = DEFAULT_AGENT, force: bool = False
 ) -> DraftOutcome:
     """A medallion pipeline for the sources, rehearsed on empty copies of them before it is written."""
-    from tools.drafting.names import snake_case
-    from tools.drafting.orchestration import check_dag, check_dag_source
-
-    plan = load_plan(sources)
-    name = snake_case(out.resolve().name or "warehouse")
-    draft = draft_pipeline(plan, grain=grain, name=name)
-    spec = PipelineSpec.from_json(draft.files[SPEC_FILE])
-    dag = f"dags/{name}_pipeline.py"
-    check_dag_source(draft.files[dag], spec, dag)
-    rehearse(plan, draft.files)
-    written = write_files(out, draft.files, agent=agent, force=force)
-    check_dag(out / dag, spec)
-    return DraftOutcome(out, written, draft.models, draft.notes)
+    return write_draft(prepare_pipeline_project(sources, out, grain=grain), agent=agent, force=force)
 
 
 def rehearse(plan: SourcePlan, files: dict[str, str]) -> None:
@@ -84,43 +147,26 @@ def rehearse(plan: SourcePlan, files: dict[str, str]) -> None:
 
 
 def check_quality(sources: Sequence[str], *, state_dir: Path | None = None) -> QualityReport:
-    """Draft checks from the sources' profile and run them on the sources' rows (typed, not deduplicated).
+    """Draft checks from what the sources mean and run them on the sources' rows (typed, not
+    deduplicated); files, DuckDB, SQLite and PostgreSQL, databases read-only.
 
     With `state_dir`, row counts are compared with the last run recorded there, and this run is recorded.
     """
-    import duckdb
-
-    from tools.duckdb_sandbox import connect_for_tables
-
-    plan = load_plan(sources)
-    checks = draft_checks(plan)
+    plan = load_plan(sources, kinds=CHECKABLE)
     label = " ".join(sources)
-    conn = connect_for_tables([t.table for t in plan.tables])
-    try:
-        for path, alias in plan.attachments.items():
-            conn.execute(f"ATTACH '{path.replace(chr(39), chr(39) * 2)}' AS {alias} (READ_ONLY)")
-        relations = {}
-        for table in plan.tables:
-            relation = quote(f"q_{table.name}")
-            casts = ", ".join(c.cast for c in table.columns)
-            conn.execute(f"CREATE TEMP TABLE {relation} AS SELECT {casts} FROM {table.read_sql}")
-            relations[table.name] = relation
-        history = previous_counts(state_dir, label) if state_dir else {}
-        pii = {t.name: {c.name for c in t.columns if c.profile.pii} for t in plan.tables}
-        report, counts = run_checks(conn, checks, relations, pii=pii, previous_counts=history, source=label)
-    except duckdb.Error as exc:
-        raise DeassistError("DEA-QUALITY-READ", f"{label}: {str(exc).splitlines()[0]}") from None
-    finally:
-        conn.close()
+    history = previous_counts(state_dir, label) if state_dir else {}
+    report, counts = staged_checks(plan, draft_checks(plan), previous=history, source=label)
     if state_dir:
         record_counts(state_dir, label, counts)
     return report
 
 
 def export_quality_tests(
-    sources: Sequence[str], out: Path, *, agent: str = DEFAULT_AGENT, force: bool = False
+    sources: Sequence[str], out: Path, *, agent: str = DEFAULT_AGENT, force: bool = False, keep_edits: bool = False
 ) -> DraftOutcome:
     """The drafted checks as dbt singular tests on the staging models (`stg_<table>`) of a drafted project."""
     plan = load_plan(sources)
+    measure_violations(plan)
     files = dbt_tests(draft_checks(plan), lambda table: f"stg_{table}")
-    return DraftOutcome(out, write_files(out, files, agent=agent, force=force), [], plan.notes)
+    written = write_files(out, files, agent=agent, force=force, keep_edits=keep_edits)
+    return DraftOutcome(out, written, [], plan.notes, [t.name for t in plan.tables])

@@ -13,16 +13,19 @@ fall in, old and new, so a late row lands in its own day.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 
 from tools.drafting.dbt import Draft, choose_grain, staging_select
 from tools.drafting.names import quote
-from tools.drafting.plan import SourcePlan, TablePlan
+from tools.drafting.plan import PlannedColumn, SourcePlan, TablePlan
 from tools.drafting.quality import draft_checks
+from tools.errors import DeassistError
 
 SPEC_FILE = "pipeline.json"
 CHECKS_FILE = "quality/checks.json"
 DEFAULT_LOOKBACK = "3 days"
+LOOKBACK = re.compile(r"^\d{1,4} (minute|hour|day|week)s?$")
 BATCH = "getvariable('deassist_batch')"
 STARTED = "getvariable('deassist_started')"
 
@@ -58,15 +61,39 @@ class PipelineSpec:
         return next((s for s in self.steps if s.name == name), None)
 
 
-def draft_pipeline(plan: SourcePlan, *, grain: str | None = None, name: str = "warehouse", lookback: str = DEFAULT_LOOKBACK) -> Draft:
+@dataclass(frozen=True)
+class PipelineOptions:
+    """What a request may say about the pipeline: the tables to keep SCD2 history for (default: the
+    dimensions the fact links to), the columns whose change opens a new version (default: any
+    column), and the event-time column incremental loads keep their watermark on (default: each
+    table's load timestamp)."""
+
+    history: tuple[str, ...] | None = None
+    track: tuple[str, ...] = ()
+    event_time: str | None = None
+
+
+def draft_pipeline(
+    plan: SourcePlan,
+    *,
+    grain: str | None = None,
+    name: str = "warehouse",
+    lookback: str = DEFAULT_LOOKBACK,
+    options: PipelineOptions = PipelineOptions(),
+) -> Draft:
     from tools.drafting.orchestration import airflow_dag
 
+    if not LOOKBACK.match(lookback):
+        raise DeassistError("DEA-DRAFT-LOOKBACK", f"lookback {lookback!r}: give a number and a unit, e.g. '3 days' or '12 hours'")
     fact = choose_grain(plan, grain)
     dims = list(dict.fromkeys(link.parent for link in fact.links))
+    if options.history is not None:
+        dims = [plan.table(t).name for t in options.history]
+    track = {dim: _tracked(plan.table(dim), options.track) for dim in dims}
     files: dict[str, str] = {"sql/setup.sql": _setup(plan, fact, dims)}
     steps: list[Step] = []
     for table in plan.tables:
-        files[f"sql/bronze/{table.name}.sql"] = _bronze(table, lookback)
+        files[f"sql/bronze/{table.name}.sql"] = _bronze(table, lookback, _watermark(table, options.event_time))
         steps.append(Step(f"bronze_{table.name}", f"sql/bronze/{table.name}.sql"))
     for table in plan.tables:
         parents = [f"silver_{link.parent}" for link in table.links if link.parent != table.name]
@@ -75,7 +102,7 @@ def draft_pipeline(plan: SourcePlan, *, grain: str | None = None, name: str = "w
             Step(f"silver_{table.name}", f"sql/silver/{table.name}.sql", [f"bronze_{table.name}", *dict.fromkeys(parents)], [table.name])
         )
     for dim in dims:
-        files[f"sql/scd2/{dim}.sql"] = _scd2(plan.table(dim))
+        files[f"sql/scd2/{dim}.sql"] = _scd2(plan.table(dim), track[dim])
         steps.append(Step(f"scd2_{dim}", f"sql/scd2/{dim}.sql", [f"silver_{dim}"]))
     files[f"sql/gold/{fact.name}.sql"] = _gold(fact)
     steps.append(Step(f"gold_{fact.name}", f"sql/gold/{fact.name}.sql", [f"silver_{fact.name}"]))
@@ -95,7 +122,33 @@ def draft_pipeline(plan: SourcePlan, *, grain: str | None = None, name: str = "w
     partition = fact.event_date or fact.loaded_at
     what = f"per day of {partition}" if partition else "as totals (no date column to partition by)"
     notes = [*plan.notes, f"gold: {_gold_name(fact)} aggregates {fact.name} {what}"]
+    for table in plan.tables:
+        mark = _watermark(table, options.event_time)
+        if mark:
+            notes.append(f"{table.name}: incremental on {mark.name} (watermark, {lookback} lookback for late rows)")
+    for dim in dims:
+        changes = ", ".join(track[dim]) if track[dim] else "any column"
+        notes.append(f"{dim}: SCD2 history in silver.{dim}_history (valid_from, valid_to, is_current); a change to {changes} opens a version")
     return Draft(files, [s.name for s in spec.steps], notes)
+
+
+def _watermark(table: TablePlan, event_time: str | None) -> PlannedColumn | None:
+    """The column bronze keeps its watermark on: the named event time where the table has it, else the load time."""
+    named = [c for c in table.columns if event_time and event_time.lower() in {c.name, c.source.lower()}]
+    if named and not named[0].temporal:
+        raise DeassistError("DEA-DRAFT-COLUMN", f"{table.name}.{named[0].name} is {named[0].type}, not a date or timestamp: it cannot be an event time")
+    if named:
+        return named[0]
+    return table.column(table.loaded_at) if table.loaded_at else None
+
+
+def _tracked(table: TablePlan, track: tuple[str, ...]) -> list[str]:
+    """The named columns of `table` whose change opens a history version ([]: any column)."""
+    names = {c.name for c in table.columns}
+    found = [c for c in (t.lower() for t in track) if c in names]
+    if track and not found:
+        raise DeassistError("DEA-DRAFT-COLUMN", f"{table.name} has none of the columns to track ({', '.join(track)}); columns: {', '.join(sorted(names))}")
+    return found
 
 
 def _in_dependency_order(steps: list[Step]) -> list[Step]:
@@ -176,18 +229,23 @@ def _sum_type(kind: str) -> str:
 # -- bronze --------------------------------------------------------------------------------------
 
 
-def _bronze(table: TablePlan, lookback: str) -> str:
+def _bronze(table: TablePlan, lookback: str, watermark: PlannedColumn | None) -> str:
     target = f"bronze.{quote(table.name)}"
     raw_hash = _row_hash([c.source for c in table.columns], "src.")
     display = table.table.source.display.replace("'", "''")
     since = "getvariable('deassist_since')"
-    if table.loaded_at:
-        w = quote(table.column(table.loaded_at).source)
+    if watermark is not None:
+
+        def at(prefix: str) -> str:  # text holding timestamps is compared as timestamps
+            column = prefix + quote(watermark.source)
+            return f"try_cast({column} AS {watermark.type})" if watermark.lenient else column
+
+        w = at("")
         out = [
-            f"-- {table.name}: source rows loaded at or after the watermark minus {lookback}, not yet in bronze",
+            f"-- {table.name}: source rows with {watermark.name} at or after the watermark minus {lookback}, not yet in bronze",
             f"SET VARIABLE deassist_since = (SELECT max({w}) - INTERVAL '{lookback}' FROM {target});",
         ]
-        window = f"{since} IS NULL OR src.{w} IS NULL OR src.{w} >= {since}"
+        window = f"{since} IS NULL OR {at('src.')} IS NULL OR {at('src.')} >= {since}"
         held = f"(SELECT _row_hash FROM {target} WHERE {since} IS NULL OR {w} IS NULL OR {w} >= {since})"
     else:
         out = [f"-- {table.name}: no load timestamp, so every source row is compared with bronze by its hash"]
@@ -247,22 +305,24 @@ def _silver(table: TablePlan, is_fact: bool) -> str:
 # -- SCD2 ----------------------------------------------------------------------------------------
 
 
-def _scd2(table: TablePlan) -> str:
+def _scd2(table: TablePlan, track: list[str]) -> str:
     name = table.name
     history = f"silver.{quote(name + '_history')}"
     versions = quote(f"versions_{name}")
     step = f"scd2_{name}"
     key = table.key or ["_row_hash"]
     same = " AND ".join(f"h.{quote(k)} = s.{quote(k)}" for k in key)
+    unchanged = f"{_row_hash(track, 'h.')} = {_row_hash(track, 's.')}" if track else "h._row_hash = s._row_hash"
+    detects = f"a change to {', '.join(track)}" if track else "any changed column"
     on = " AND ".join(f"h.{quote(k)} = v.{quote(k)}" for k in key)
     valid = f"coalesce(s.{quote(table.loaded_at)}, s._updated_at)" if table.loaded_at else "s._updated_at"
     columns = ", ".join(quote(c.name) for c in table.columns)
     return (
-        f"-- {name}: a new history version for every row whose attributes changed since the last run\n"
+        f"-- {name}: a new history version for every row with {detects} since the last run\n"
         f"CREATE OR REPLACE TEMP TABLE {versions} AS\n"
         f"SELECT s.*, {valid} AS valid_from FROM silver.{quote(name)} s\n"
         f"WHERE s._batch_id > (SELECT coalesce(max(batch_id), -1) FROM meta.watermarks WHERE step = '{step}')\n"
-        f"  AND NOT EXISTS (SELECT 1 FROM {history} h WHERE {same} AND h.is_current AND h._row_hash = s._row_hash);\n"
+        f"  AND NOT EXISTS (SELECT 1 FROM {history} h WHERE {same} AND h.is_current AND {unchanged});\n"
         f"MERGE INTO {history} AS h\nUSING {versions} AS v\nON {on} AND h.is_current\n"
         "WHEN MATCHED THEN UPDATE SET valid_to = v.valid_from, is_current = false;\n"
         f"INSERT INTO {history} ({columns}, valid_from, valid_to, is_current, _row_hash)\n"

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tools.catalog.model import Catalog, Table
 from tools.drafting.names import quote, safe_name, singular, snake_case, unique
@@ -24,9 +25,12 @@ NUMERIC = re.compile(r"^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALL
 TEMPORAL = re.compile(r"^(DATE|TIMESTAMP.*)$")
 LOAD_TIME = re.compile(r"(^|_)(loaded|load|ingested|ingest|inserted|updated|modified|synced|extracted|changed)(_|$)")
 ID_LIKE = re.compile(r"(^|_)(id|key|uuid|code)$")
-# A link is kept when at least this share of the child's distinct values is found among the parent's keys.
-LINK_INCLUSION = 0.99
-DRAFTABLE = {"files", "duckdb"}
+# A link (a column named for a parent's key, or declared) is kept when at least this share of the
+# child's distinct values is found among the parent's keys: orphans are a fault the checks report,
+# not a reason to drop the relationship, but a name match with few values in common is no link.
+LINK_INCLUSION = 0.5
+DRAFTABLE = {"files", "duckdb"}  # what drafted projects read themselves
+CHECKABLE = {"files", "duckdb", "sqlite", "postgres"}  # what quality checks read (databases read-only)
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,22 @@ class PlannedColumn:
 
 
 @dataclass(frozen=True)
+class Violation:
+    """Rows the source already holds that break a drafted check, with a few masked example values."""
+
+    check: str  # the check's name, e.g. trips.fare.range
+    kind: str
+    column: str | None
+    count: int
+    examples: list[Any] = field(default_factory=list)
+
+    @property
+    def note(self) -> str:
+        shown = ", ".join(repr(v) for v in self.examples)
+        return f"{self.check}: {self.count} rows already violate it{f' (e.g. {shown})' if shown else ''}; the check is kept as it should be and warns"
+
+
+@dataclass(frozen=True)
 class Link:
     column: str  # child column (drafted name)
     parent: str  # parent table plan name
@@ -76,6 +96,7 @@ class TablePlan:
     event_date: str | None = None  # the business date: date dimension, gold partitions
     links: list[Link] = field(default_factory=list)
     read_sql: str = ""  # how DuckDB reads the source rows (a table function or an attached table)
+    violations: dict[str, Violation] = field(default_factory=dict)  # check name -> what the data breaks now
 
     def column(self, name: str) -> PlannedColumn:
         return next(c for c in self.columns if c.name == name)
@@ -117,20 +138,33 @@ def absolute_sources(sources: Sequence[str]) -> list[str]:
     return [str(Path(s).resolve()) if os.path.exists(s) else s for s in sources]
 
 
-def load_plan(sources: Sequence[str]) -> SourcePlan:
-    """Read, profile and plan the sources (files or DuckDB databases)."""
+def load_plan(sources: Sequence[str], *, tables: Sequence[str] = (), kinds: set[str] = DRAFTABLE) -> SourcePlan:
+    """Read, profile and plan the sources (of `kinds`), or only the named tables of them."""
     from tools.catalog import load_catalog
     from tools.profile import profile_catalog
 
     catalog = load_catalog(absolute_sources(sources))
-    kinds = {t.source.kind for t in catalog.tables} - DRAFTABLE
-    if kinds:
+    if tables:
+        catalog = Catalog(_named(catalog, tables))
+    unread = {t.source.kind for t in catalog.tables} - kinds
+    if unread:
         raise DeassistError(
             "DEA-DRAFT-SOURCE",
-            f"drafting reads CSV/Parquet/JSON files and DuckDB databases, not {', '.join(sorted(kinds))}; "
+            f"drafting reads CSV/Parquet/JSON files and DuckDB databases, not {', '.join(sorted(unread))}; "
             "copy the tables into DuckDB first",
         )
     return plan_sources(catalog, profile_catalog(catalog, sample=0, show_pii=False))
+
+
+def _named(catalog: Catalog, names: Sequence[str]) -> list[Table]:
+    """The catalog's tables `names` names (as written or in snake_case), in catalog order."""
+    wanted = {snake_case(n) for n in names}
+    found = [t for t in catalog.tables if snake_case(t.name) in wanted]
+    missing = wanted - {snake_case(t.name) for t in found}
+    if missing:
+        known = ", ".join(t.name for t in catalog.tables)
+        raise DeassistError("DEA-DRAFT-TABLE", f"no table {sorted(missing)[0]} in the sources (tables: {known})")
+    return found
 
 
 def plan_sources(catalog: Catalog, profiles: list[TableProfile]) -> SourcePlan:
@@ -181,6 +215,8 @@ def _plan_table(profile: TableProfile, name: str, attachments: dict[str, str]) -
 def _read_sql(table: Table, attachments: dict[str, str]) -> str:
     if table.source.kind == "files" and table.reader:
         return table.reader
+    if table.source.location not in attachments:
+        return ""  # a SQLite or PostgreSQL table: quality checks read it through the profile engine
     alias = attachments[table.source.location]
     return f"{alias}.{quote(table.schema or 'main')}.{quote(table.name)}"
 

@@ -1,32 +1,48 @@
-"""Data-quality checks drafted from a profile, run in DuckDB, exportable as dbt tests.
+"""Data-quality checks drafted from what the data means, run in DuckDB, exportable as dbt tests.
 
-Checks are drafted per planned table (drafted column names): completeness, uniqueness of the key,
-ranges, accepted values, referential integrity, freshness of the load timestamp, and row-count
-change against earlier runs. Running them costs one aggregate scan per table for the row-level
-checks, plus one query per link and per failing check (for its sample rows). Personal data in
-sample rows is masked.
+Checks come from keys, relationships and semantic types, not from the values the data happens to
+hold: keys unique, foreign keys have parents, emails well formed, amounts / prices / fares /
+quantities non-negative, event times not in the future, categorical columns limited to the values
+of the clean majority; plus completeness, freshness of the load timestamp and row-count change.
+When the data already violates a check the check stays as it should be: `measure_violations`
+records the current violations on the table plan (count and masked examples), the drafts report
+them, and the drafted check carries them as `known_violations` at warn severity, so a drafted
+project still builds and runs while the report keeps saying what is wrong.
+
+Running checks costs one aggregate scan per table for the row-level checks, plus one query per
+link and per failing check (for its sample rows). Personal data in sample rows is masked.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from tools.drafting.names import quote
-from tools.drafting.plan import ID_LIKE, SourcePlan, TablePlan
+from tools.drafting.plan import ID_LIKE, SourcePlan, TablePlan, Violation
 from tools.profile.model import jsonable
 from tools.profile.semantic import mask
 
 Kind = Literal[
     "not_null", "completeness", "uniqueness", "range", "accepted_values", "referential_integrity",
-    "freshness", "row_count_change",
+    "freshness", "row_count_change", "email_format", "not_future",
 ]
 Severity = Literal["error", "warn"]
 ACCEPTED_VALUES_MAX = 5  # the profile keeps exact counts of this many top values
+MAJORITY_SHARE = 0.01  # a categorical value held by fewer rows than this share is taken for a typo, not a category
+NON_NEGATIVE = re.compile(
+    r"(^|_)(amount|amt|price|fare|fee|cost|total|subtotal|quantity|qty|tax|tip|revenue|distance|duration|weight)s?(_|$)"
+)
+FRACTION = re.compile(r"(^|_)(discount|rate|ratio|pct|percent|share)(_|$)")
+# Timestamps that may lie ahead by design; every other event time must not be in the future.
+MAY_BE_FUTURE = re.compile(r"(^|_)(expir\w*|due|scheduled|planned|until|deadline|next|valid_to|ends?)(_|$)")
+STAGED_ROWS = 10_000_000  # database tables copied in for checks stop here (as the profile's links do)
+EXAMPLES = 3  # masked example values a draft's note shows per violated check
 FRESHNESS_HOURS = 24
 ROW_COUNT_CHANGE = 0.5  # a table growing or shrinking by more than half since the last run is flagged
 SAMPLE_ROWS = 5
@@ -41,6 +57,7 @@ class Check:
     column: str | None
     severity: Severity
     params: dict[str, Any] = field(default_factory=dict)
+    known_violations: int | None = None  # rows violating it when it was drafted (then it is a warning)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -128,11 +145,24 @@ def draft_checks(plan: SourcePlan) -> list[Check]:
 
 
 def table_checks(table: TablePlan) -> list[Check]:
+    """The table's checks; one its data already violates (`table.violations`) is kept, as a warning."""
+    return [_known(check, table) for check in _expectations(table)]
+
+
+def _known(check: Check, table: TablePlan) -> Check:
+    found = table.violations.get(check.name)
+    if not found or check.kind not in MEASURED:
+        return check
+    return Check(check.name, check.kind, check.table, check.column, "warn", check.params, found.count)
+
+
+def _expectations(table: TablePlan) -> list[Check]:
     t = table.name
     checks: list[Check] = []
     if table.key:
         label = "__".join(table.key)
         checks.append(Check(f"{t}.{label}.uniqueness", "uniqueness", t, ",".join(table.key), "error"))
+    linked = {link.column for link in table.links}
     for column in table.columns:
         p, c = column.profile, column.name
         if not table.profile.row_count:
@@ -142,28 +172,22 @@ def table_checks(table: TablePlan) -> list[Check]:
         else:
             limit = round(min(1.0, max(p.null_fraction * 2, p.null_fraction + 0.05)), 4)
             checks.append(Check(f"{t}.{c}.completeness", "completeness", t, c, "error", {"max_null_fraction": limit}))
-        linked = {link.column for link in table.links}
-        if column.numeric and p.min is not None and c not in table.key and c not in linked and not ID_LIKE.search(c) and float(p.min) >= 0:
-            bounds: dict[str, Any] = {"min": 0}
-            if p.max is not None and float(p.max) <= 1 and not c.endswith(("_id", "quantity", "count")):
-                bounds["max"] = 1
-            checks.append(Check(f"{t}.{c}.range", "range", t, c, "error", bounds))
-        values = [v.value for v in p.top_values]
-        exact = p.top_values and all(v.count is not None for v in p.top_values)
-        if (
-            exact
-            and not p.pii
-            and column.type == "VARCHAR"
-            and 1 < p.distinct <= ACCEPTED_VALUES_MAX
-            and sum(v.count or 0 for v in p.top_values) == p.count
-            and p.count >= 2 * p.distinct
-        ):
-            checks.append(Check(f"{t}.{c}.accepted_values", "accepted_values", t, c, "error", {"values": sorted(values)}))
+        if column.numeric and c not in table.key and c not in linked and not ID_LIKE.search(c):
+            if FRACTION.search(c):
+                checks.append(Check(f"{t}.{c}.range", "range", t, c, "error", {"min": 0, "max": 1}))
+            elif NON_NEGATIVE.search(c):
+                checks.append(Check(f"{t}.{c}.range", "range", t, c, "error", {"min": 0}))
+        if column.type == "VARCHAR" and (p.semantic_type == "email" or "email" in c.split("_")):
+            checks.append(Check(f"{t}.{c}.email_format", "email_format", t, c, "error"))
+        if column.temporal and c != table.loaded_at and not MAY_BE_FUTURE.search(c):
+            checks.append(Check(f"{t}.{c}.not_future", "not_future", t, c, "error"))
+        accepted = _majority(column)
+        if accepted:
+            checks.append(Check(f"{t}.{c}.accepted_values", "accepted_values", t, c, "error", {"values": accepted}))
     for link in table.links:
-        severity: Severity = "error" if link.inclusion == 1.0 else "warn"
         checks.append(
             Check(
-                f"{t}.{link.column}.referential_integrity", "referential_integrity", t, link.column, severity,
+                f"{t}.{link.column}.referential_integrity", "referential_integrity", t, link.column, "error",
                 {"table": link.parent, "column": link.parent_column},
             )
         )
@@ -173,6 +197,68 @@ def table_checks(table: TablePlan) -> list[Check]:
         )
     checks.append(Check(f"{t}.row_count_change", "row_count_change", t, None, "warn", {"max_change": ROW_COUNT_CHANGE}))
     return checks
+
+
+def _majority(column: Any) -> list[str]:
+    """The values of a categorical column its clean majority holds (rare spellings are left out), or []."""
+    p = column.profile
+    exact = p.top_values and all(v.count is not None for v in p.top_values)
+    if not exact or p.pii or column.type != "VARCHAR" or not 1 < p.distinct <= ACCEPTED_VALUES_MAX:
+        return []
+    if sum(v.count or 0 for v in p.top_values) != p.count or p.count < 2 * p.distinct:
+        return []
+    values = sorted(str(v.value) for v in p.top_values if (v.count or 0) >= MAJORITY_SHARE * p.count)
+    return values if len(values) > 1 else []
+
+
+# -- what the sources already break --------------------------------------------------------------
+
+MEASURED = {"uniqueness", "not_null", "range", "accepted_values", "referential_integrity", "email_format", "not_future"}
+
+
+def staged_checks(plan: SourcePlan, checks: list[Check], *, previous: Mapping[str, int] | None = None, source: str = "") -> tuple[QualityReport, dict[str, int]]:
+    """Run `checks` on the sources' rows, typed as drafted and not deduplicated, through the profile
+    engine (files in place, DuckDB attached read-only, SQLite and PostgreSQL copied in read-only)."""
+    import duckdb
+
+    from tools.errors import DeassistError
+    from tools.profile.engine import ProfileEngine
+
+    engine = ProfileEngine(row_limit=STAGED_ROWS, tables=[t.table for t in plan.tables])
+    try:
+        relations = {}
+        for table in plan.tables:
+            relation = quote(f"q_{table.name}")
+            casts = ", ".join(c.cast for c in table.columns)
+            engine.conn.execute(f"CREATE TEMP TABLE {relation} AS SELECT {casts} FROM {engine.relation(table.table)[0]}")
+            relations[table.name] = relation
+        pii = {t.name: {c.name for c in t.columns if c.profile.pii} for t in plan.tables}
+        return run_checks(engine.conn, checks, relations, pii=pii, previous_counts=previous, source=source)
+    except duckdb.Error as exc:
+        raise DeassistError("DEA-QUALITY-READ", f"{source}: {str(exc).splitlines()[0]}") from None
+    finally:
+        engine.close()
+
+
+def measure_violations(plan: SourcePlan) -> list[Violation]:
+    """Run the row-level checks on the sources and record on each table plan what its data already
+    violates (count and masked examples), so drafts report it instead of loosening the check."""
+    checks = [c for t in plan.tables for c in _expectations(t) if c.kind in MEASURED]
+    report, _ = staged_checks(plan, checks, source="sources")
+    found = []
+    for result in report.results:
+        if result.passed:
+            continue
+        check = result.check
+        table = plan.table(check.table)
+        column = (check.column or "").split(",")[0]
+        private = check.kind == "email_format" or any(c.name == column and c.profile.pii for c in table.columns)
+        values = list(dict.fromkeys(row.get(column) for row in result.sample if row.get(column) is not None))
+        examples = [mask(v) if private else jsonable(v) for v in values[:EXAMPLES]]
+        violation = Violation(check.name, check.kind, check.column, int(result.failing_rows or 0), examples)
+        table.violations[check.name] = violation
+        found.append(violation)
+    return found
 
 
 # -- running -------------------------------------------------------------------------------------
@@ -240,11 +326,41 @@ def _violates(check: Check) -> str:
         return " OR ".join(parts)
     if check.kind == "accepted_values":
         return f"{col} IS NOT NULL AND {col}::VARCHAR NOT IN ({', '.join(_literal(v) for v in check.params['values'])})"
+    if check.kind in PREDICATES:
+        return PREDICATES[check.kind](check.column or "").sql("duckdb")
     raise ValueError(check.kind)
+
+
+def _email_violation(column: str) -> Any:
+    """A malformed email: not `x@y.z`, or holding a space or a second `@` (LIKE, so any engine reads it)."""
+    from sqlglot import exp
+
+    col = exp.column(column, quoted=True)
+    well_formed = exp.Like(this=col, expression=exp.Literal.string("_%@_%._%"))
+    return exp.and_(
+        exp.Not(this=exp.Is(this=col, expression=exp.Null())),
+        exp.or_(
+            exp.Not(this=well_formed),
+            exp.Like(this=col, expression=exp.Literal.string("% %")),
+            exp.Like(this=col, expression=exp.Literal.string("%@%@%")),
+        ),
+    )
+
+
+def _future_violation(column: str) -> Any:
+    """An event time after now (timestamps are compared as UTC wall-clock time)."""
+    from sqlglot import exp
+
+    return exp.GT(this=exp.column(column, quoted=True), expression=exp.cast(exp.CurrentTimestamp(), "TIMESTAMP"))
+
+
+PREDICATES: dict[str, Callable[[str], Any]] = {"email_format": _email_violation, "not_future": _future_violation}
 
 
 AGGREGATES: dict[str, Callable[[Check], str]] = {
     "not_null": lambda c: f"count_if({_violates(c)})",
+    "email_format": lambda c: f"count_if({_violates(c)})",
+    "not_future": lambda c: f"count_if({_violates(c)})",
     "range": lambda c: f"count_if({_violates(c)})",
     "accepted_values": lambda c: f"count_if({_violates(c)})",
     "completeness": lambda c: f"count_if({quote(c.column or '')} IS NULL)",
@@ -269,6 +385,8 @@ def _orphans(check: Check, relation: str, relations: Mapping[str, str], *, count
 
 SAMPLES: dict[str, Callable[[Check, str, Mapping[str, str]], str]] = {
     "not_null": lambda c, rel, _: f"SELECT * FROM {rel} WHERE {_violates(c)}",
+    "email_format": lambda c, rel, _: f"SELECT * FROM {rel} WHERE {_violates(c)}",
+    "not_future": lambda c, rel, _: f"SELECT * FROM {rel} WHERE {_violates(c)}",
     "range": lambda c, rel, _: f"SELECT * FROM {rel} WHERE {_violates(c)}",
     "accepted_values": lambda c, rel, _: f"SELECT * FROM {rel} WHERE {_violates(c)}",
     "uniqueness": lambda c, rel, _: f"SELECT * FROM {rel} QUALIFY count(*) OVER (PARTITION BY {_key(c)}) > 1 ORDER BY {_key(c)}",
@@ -279,7 +397,7 @@ SAMPLES: dict[str, Callable[[Check, str, Mapping[str, str]], str]] = {
 def _result(
     conn: Any, check: Check, rows: int, observed: Any, relations: Mapping[str, str], previous: Mapping[str, int]
 ) -> CheckResult:
-    if check.kind in {"not_null", "range", "accepted_values", "uniqueness"}:
+    if check.kind in {"not_null", "range", "accepted_values", "uniqueness", "email_format", "not_future"}:
         return CheckResult(check, observed == 0, observed, failing_rows=observed)
     if check.kind == "completeness":
         fraction = observed / rows if rows else 0.0
