@@ -7,7 +7,7 @@ exist, so nothing a query says can read files, load extensions or loosen the set
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from tools.catalog.model import Catalog, Column, Table
@@ -58,12 +58,17 @@ def _affinity(type_sql: str) -> str:
 
 
 def duckdb_schema(
-    catalog: Catalog, dialect: str, *, rename: Callable[[str], str] | None = None
+    catalog: Catalog,
+    dialect: str,
+    *,
+    rename: Callable[[str], str] | None = None,
+    settings: Mapping[str, bool] | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB holding the catalog's tables, empty, locked down.
 
     `rename` spells every schema, table and column name (validation of case-sensitive dialects
-    encodes them; see `tools.sql.validate.encode`).
+    encodes them; see `tools.sql.validate.encode`); `settings` are DuckDB options set before the lock
+    (Spark's implicit casts: `tools.sql.spark_rules`).
     """
     import duckdb
 
@@ -87,6 +92,8 @@ def duckdb_schema(
         )
         target = f"{quote(name(table.schema))}.{quote(name(table.name))}" if table.schema else quote(name(table.name))
         conn.execute(f"CREATE TABLE {target} ({columns})")
+    for option, value in (settings or {}).items():
+        conn.execute(f"SET {option} = {str(value).lower()}")
     conn.execute("SET enable_external_access = false")
     conn.execute("SET autoinstall_known_extensions = false")
     conn.execute("SET autoload_known_extensions = false")
