@@ -68,13 +68,13 @@ class DuckdbRoute:
         found: list[Finding] = [(w, "warning" if w.code == codes.UNSUPPORTED_CONSTRUCT else "error") for w in warnings]
         found.extend((rule, "error") for rule in rules)
         bound = validator._bind(transpiled, query=query) if transpiled is not None else None
-        if bound is None:
+        if bound is None or bound.code in {r.code for r in rules}:
             return found
         if bound.code == codes.UNKNOWN_FUNCTION or is_duckdb_limit(bound):
             # Which functions exist was Spark's catalog's call above; DuckDB's gaps are not Spark's.
             note = EngineError(codes.UNSUPPORTED_CONSTRUCT, f"not checked by DuckDB: {bound.message}", bound.name)
             found.append((note, "warning"))
-        elif not any(code == bound.code for code in (r.code for r in rules)):
+        else:
             found.append((validator._suggest(bound), _severity(bound)))
         return found
 
