@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-SourceKind = Literal["ddl", "duckdb", "sqlite", "postgres", "files"]
+SourceKind = Literal["ddl", "duckdb", "sqlite", "postgres", "files", "spark"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,9 @@ class Table:
     comment: str | None = None
     # For file sources: the DuckDB table function that reads the data (e.g. read_csv('a.csv', ...)).
     reader: str | None = None
+    # Lakehouse tables (Spark): how the data is laid out, when the catalog says.
+    partition_columns: list[str] = field(default_factory=list)
+    storage_format: str | None = None
 
     def column(self, name: str) -> Column | None:
         lowered = name.lower()
@@ -72,6 +75,8 @@ class Table:
             ],
             "primary_key": list(self.primary_key),
             "foreign_keys": [fk.to_dict() for fk in self.foreign_keys],
+            **({"partition_columns": list(self.partition_columns)} if self.partition_columns else {}),
+            **({"format": self.storage_format} if self.storage_format else {}),
         }
 
 

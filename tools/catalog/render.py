@@ -9,7 +9,7 @@ from tools.catalog.model import Catalog, Table
 from tools.errors import DeassistError
 
 # The dialect a source's type names are written in.
-SOURCE_DIALECTS = {"duckdb": "duckdb", "files": "duckdb", "sqlite": "sqlite", "postgres": "postgres"}
+SOURCE_DIALECTS = {"duckdb": "duckdb", "files": "duckdb", "sqlite": "sqlite", "postgres": "postgres", "spark": "spark"}
 
 
 def render_catalog(catalog: Catalog, fmt: str, *, dialect: str = "duckdb") -> str:

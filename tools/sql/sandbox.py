@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     import duckdb
 
 # Which dialect a source's column types are written in.
-TYPE_DIALECT = {"duckdb": "duckdb", "files": "duckdb", "sqlite": "sqlite", "postgres": "postgres"}
+TYPE_DIALECT = {"duckdb": "duckdb", "files": "duckdb", "sqlite": "sqlite", "postgres": "postgres", "spark": "spark"}
 
 
 def quote(name: str) -> str:
