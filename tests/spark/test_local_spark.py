@@ -159,3 +159,15 @@ def test_spark_connect_inspects_and_runs_without_showing_the_token(connect_url: 
     assert "sales" in shown and "hunter2" not in shown
     result = run_query("SELECT region, sum(amount) FROM sales GROUP BY region ORDER BY region", catalog)
     assert result.rows == [("eu", 3.5), ("us", 3.5)]
+
+
+def test_profile_reads_a_spark_table_into_the_same_json(sales: str) -> None:
+    from tools.catalog import load_catalog
+    from tools.profile import profile_catalog
+
+    (profile,) = profile_catalog(load_catalog([sales]), tables=["sales"], sample=2)
+    shown = profile.to_dict()
+    assert (shown["name"], shown["row_count"], shown["partition_columns"]) == ("sales", 3, ["region"])
+    amount = next(c for c in shown["profile"]["columns"] if c["name"] == "amount")
+    assert (amount["null_fraction"], amount["min"], amount["max"]) == (0, 1.0, 3.5)
+    assert len(shown["profile"]["sample_rows"]) == 2

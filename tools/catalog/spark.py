@@ -8,6 +8,7 @@ The URL (which may carry a token) stays in `Source.location`; `Source.display` i
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from tools.catalog.model import Catalog, Column, Source, Table
@@ -41,7 +42,7 @@ def _tables(session: Any, source: Source):
             if entry.isTemporary:
                 continue
             qualified = f"`{database}`.`{entry.name}`"
-            columns = session.catalog.listColumns(entry.name, database)
+            columns = session.catalog.listColumns(qualified)
             details = _describe(session, qualified) if entry.tableType != "VIEW" else {}
             yield Table(
                 name=entry.name,
@@ -54,6 +55,20 @@ def _tables(session: Any, source: Source):
                 partition_columns=[c.name for c in columns if c.isPartition],
                 storage_format=details.get("Provider"),
             )
+
+
+def spark_rows(table: Table, limit: int) -> Iterator[tuple]:
+    """The first `limit` rows of a Spark table, streamed a partition at a time (for profiling)."""
+    from tools.sql.spark_engine import session_for
+
+    session = session_for(table.source.location)
+    name = f"`{table.schema}`.`{table.name}`" if table.schema else f"`{table.name}`"
+    try:
+        for row in session.table(name).limit(limit).toLocalIterator():
+            yield tuple(row)
+    except Exception as exc:  # noqa: BLE001 - py4j/gRPC failures surface as many types
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DeassistError("DEA-PROFILE-READ", f"{table.source.display}: {table.name}: {first[:200]}") from None
 
 
 def _describe(session: Any, qualified: str) -> dict[str, str]:
@@ -76,4 +91,4 @@ def _row_count(statistics: str | None) -> int | None:
     return int(match.group(1)) if match else None
 
 
-__all__ = ["read_spark"]
+__all__ = ["read_spark", "spark_rows"]

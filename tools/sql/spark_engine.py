@@ -32,6 +32,8 @@ NO_JVM = "DEA-SPARK-NO-JVM"
 NOT_INSTALLED = "DEA-SPARK-NOT-INSTALLED"
 UNREACHABLE = "DEA-SPARK-UNREACHABLE"
 START_FAILED = "DEA-SPARK-START"
+DEFAULT_CONNECT_PORT = 15002
+PROBE_TIMEOUT_S = 5
 LOG4J = Path(__file__).with_name("data") / "spark_log4j2.properties"
 
 _lock = threading.Lock()
@@ -165,6 +167,7 @@ def connect_session(url: str) -> SparkSession:
                 NOT_INSTALLED, f"Spark Connect needs pyspark's connect extras ({exc.name}): pip install 'deassist[spark]'"
             ) from None
         shown = redact_spark_url(url)
+        _probe(url, shown)
         try:
             session = ConnectSession.builder.remote(url).create()
             session.sql("SELECT 1").collect()  # connection is lazy: prove the server answers now
@@ -174,6 +177,24 @@ def connect_session(url: str) -> SparkSession:
         _connected[url] = session
         atexit.register(_stop_connected, url)
         return session
+
+
+def _probe(url: str, shown: str) -> None:
+    """Fail fast on a server that does not answer: the Connect client itself retries for minutes."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.partition("/;")[0])
+    try:
+        host, port = parts.hostname or "localhost", parts.port or DEFAULT_CONNECT_PORT
+    except ValueError:
+        raise DeassistError(UNREACHABLE, f"{shown}: not a valid sc://host:port URL") from None
+    try:
+        socket.create_connection((host, port), timeout=PROBE_TIMEOUT_S).close()
+    except OSError as exc:
+        raise DeassistError(
+            UNREACHABLE, f"{shown}: cannot reach the Spark Connect server ({exc.strerror or exc})"
+        ) from None
 
 
 def _stop_connected(url: str) -> None:
