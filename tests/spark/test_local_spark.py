@@ -83,7 +83,8 @@ def sales(spark_session) -> str:
 
 @pytest.fixture(scope="module")
 def connect_url(spark_session, sales: str) -> str:
-    """A Spark Connect server started inside the local Spark (same catalog), with a token in its URL."""
+    """A Spark Connect server started inside the local Spark (same catalog), with a token in its URL;
+    it lives as long as that Spark does."""
     import socket
 
     with socket.socket() as probe:
@@ -92,8 +93,7 @@ def connect_url(spark_session, sales: str) -> str:
     context = spark_session.sparkContext
     context._jsc.sc().conf().set("spark.connect.grpc.binding.port", str(port))
     context._jvm.org.apache.spark.sql.connect.service.SparkConnectService.start(context._jsc.sc())
-    yield f"sc://127.0.0.1:{port}/;token=hunter2-secret"
-    context._jvm.org.apache.spark.sql.connect.service.SparkConnectService.stop()
+    return f"sc://localhost:{port}/;token=hunter2-secret"  # localhost: a token without TLS
 
 
 def test_inspect_lists_spark_types_partitions_format_and_row_counts(sales: str) -> None:
