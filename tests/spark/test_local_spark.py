@@ -171,3 +171,20 @@ def test_profile_reads_a_spark_table_into_the_same_json(sales: str) -> None:
     amount = next(c for c in shown["profile"]["columns"] if c["name"] == "amount")
     assert (amount["null_fraction"], amount["min"], amount["max"]) == (0, 1.0, 3.5)
     assert len(shown["profile"]["sample_rows"]) == 2
+
+
+def test_the_agents_inspect_validate_and_run_through_spark(sales: str, tmp_path: Path) -> None:
+    from assistant import events as ev
+    from assistant.backends.offline import OfflineBackend
+    from assistant.session import Session, SessionConfig
+
+    config = SessionConfig(sources=[sales], home=tmp_path / "home", workdir=tmp_path, auto_approve=True)
+    session = Session(config, backend=OfflineBackend())
+    try:
+        events = list(session.ask("What is the total amount per region in sales?", approve=lambda _request: True))
+    finally:
+        session.close()
+    checked = [e for e in events if isinstance(e, ev.ValidationResult)]
+    assert checked and all(e.dialect == "spark" and e.valid for e in checked)
+    ran = next(e for e in events if isinstance(e, ev.ToolResult) and e.name == "run_sql")
+    assert not ran.is_error and sorted(ran.output["rows"]) == [["eu", 3.5], ["us", 3.5]]

@@ -24,7 +24,14 @@ from tools.sql.statements import split_statements
 REFUSED = "DEA-SQL-REFUSED"
 TIMEOUT = "DEA-SQL-TIMEOUT"
 RUN_FAILED = "DEA-SQL-RUN"
-ENGINE_DIALECT = {"files": "duckdb", "duckdb": "duckdb", "ddl": "duckdb", "sqlite": "sqlite", "postgres": "postgres"}
+ENGINE_DIALECT = {
+    "files": "duckdb",
+    "duckdb": "duckdb",
+    "ddl": "duckdb",
+    "sqlite": "sqlite",
+    "postgres": "postgres",
+    "spark": "spark",
+}
 
 
 @dataclass
