@@ -34,9 +34,11 @@ def read_spark(spec: str) -> Catalog:
 
 
 def _tables(session: Any, source: Source):
+    from tools.sql.spark_engine import PRIVATE_DATABASE_PREFIX
+
     current = session.catalog.currentDatabase()
     for database in sorted(d.name for d in session.catalog.listDatabases()):
-        if database.lower() in SYSTEM_DATABASES:
+        if database.lower() in SYSTEM_DATABASES or database.startswith(PRIVATE_DATABASE_PREFIX):
             continue
         for entry in sorted(session.catalog.listTables(database), key=lambda t: t.name):
             if entry.isTemporary:

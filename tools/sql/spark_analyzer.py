@@ -24,12 +24,12 @@ class SparkAnalyzer:
     """Checks statements with a local Spark's analyzer against one catalog; build once, reuse."""
 
     def __init__(self, catalog: Catalog, session: SparkSession | None = None) -> None:
-        from tools.sql.spark_engine import local_session
+        from tools.sql.spark_engine import PRIVATE_DATABASE_PREFIX, local_session
 
         base = session or local_session()
         self._session = base.newSession()
         self._session.conf.set("spark.sql.runSQLOnFiles", "false")  # no `parquet.`/path`` reads
-        self._database = f"deassist_{uuid.uuid4().hex[:12]}"
+        self._database = f"{PRIVATE_DATABASE_PREFIX}{uuid.uuid4().hex[:12]}"
         self._session.sql(f"CREATE DATABASE `{self._database}`")
         self._session.catalog.setCurrentDatabase(self._database)
         seen: set[str] = set()

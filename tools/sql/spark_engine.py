@@ -32,6 +32,8 @@ NO_JVM = "DEA-SPARK-NO-JVM"
 NOT_INSTALLED = "DEA-SPARK-NOT-INSTALLED"
 UNREACHABLE = "DEA-SPARK-UNREACHABLE"
 START_FAILED = "DEA-SPARK-START"
+# Databases deassist creates in its own local Spark to validate against; never shown by inspect.
+PRIVATE_DATABASE_PREFIX = "deassist_schema_"
 DEFAULT_CONNECT_PORT = 15002
 PROBE_TIMEOUT_S = 5
 LOG4J = Path(__file__).with_name("data") / "spark_log4j2.properties"
