@@ -19,6 +19,9 @@ SHARED_DATA = next(
     ROOT.parent / "shared" / "data",
 )
 BIRD = SHARED_DATA / "bird-mini-dev"
+SPARK_CORPUS = SHARED_DATA / "spark-mini-dev"
+# `--dialect spark` starts a JVM where one exists; only tests marked `spark` (tests/spark) opt into it.
+os.environ.setdefault("DEASSIST_SPARK_VALIDATE", "duckdb")
 SHOP = ROOT / "assistant" / "examples" / "shop"
 PG_DSN = os.environ.get("DEASSIST_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 

@@ -11,6 +11,7 @@ import pytest
 from tests.conftest import ROOT
 
 HEAVY = ("anthropic", "langgraph", "textual")
+SPARK = ("pyspark", "py4j", "grpc", "pyarrow", "pandas")
 
 
 def test_import_linter_contracts_hold() -> None:
@@ -56,3 +57,4 @@ def test_light_commands_do_not_import_the_llm_stack(argv: list[str]) -> None:
     if argv != ["--help"]:
         assert {"sqlglot", "duckdb"} & loaded, f"{argv} did not get as far as reading SQL or data"
     assert not loaded & set(HEAVY), f"{argv} imported {sorted(loaded & set(HEAVY))}"
+    assert not loaded & set(SPARK), f"{argv} imported {sorted(loaded & set(SPARK))} without a Spark source or dialect"

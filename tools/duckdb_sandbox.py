@@ -14,7 +14,7 @@ import itertools
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from tools.catalog.model import Table
 
 _serial = itertools.count(1)
+
+
+# Settings that change how SQL is typed, never what it may reach: the only ones a caller may pass.
+CALLER_SETTINGS = frozenset({"old_implicit_casting"})
 
 
 @cache
@@ -45,6 +49,7 @@ def connect_duckdb(
     threads: int | None = None,
     schemas: Iterable[str] = (),
     search_path: str | None = None,
+    settings: Mapping[str, bool] | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """A locked-down connection that may read `database`, `files` (and their WAL) and `directories` only.
 
@@ -75,6 +80,10 @@ def connect_duckdb(
             conn.execute(exp.Create(this=exp.Table(db=exp.to_identifier(schema, quoted=True)), kind="SCHEMA", exists=True).sql("duckdb"))
         if search_path:
             conn.execute("SET search_path = ?", [search_path])
+        for option, value in (settings or {}).items():
+            if option not in CALLER_SETTINGS:
+                raise ValueError(f"{option} is not a setting a caller may change")
+            conn.execute(f"SET {option} = ?", [value])
         conn.execute("SET enable_external_access = false")  # the open database file stays usable
         conn.execute("SET lock_configuration = true")
     except BaseException:

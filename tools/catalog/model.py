@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from tools.catalog.external import EXTERNAL, ExternalObject
 
-SourceKind = Literal["ddl", "duckdb", "sqlite", "postgres", "files"]
+SourceKind = Literal["ddl", "duckdb", "sqlite", "postgres", "files", "spark"]
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,9 @@ class Table:
     def qualified_name(self) -> str:
         """`schema.name`, or the bare name in the default schema."""
         return f"{self.schema}.{self.name}" if self.schema else self.name
+    # Lakehouse tables (Spark): how the data is laid out, when the catalog says.
+    partition_columns: list[str] = field(default_factory=list)
+    storage_format: str | None = None
 
     def column(self, name: str) -> Column | None:
         lowered = name.lower()
@@ -92,13 +95,21 @@ class Table:
             "primary_key": list(self.primary_key),
             "foreign_keys": [fk.to_dict() for fk in self.foreign_keys],
             **({"refused": {"code": EXTERNAL, "message": self.external.message}} if self.external else {}),
+            **({"partition_columns": list(self.partition_columns)} if self.partition_columns else {}),
+            **({"format": self.storage_format} if self.storage_format else {}),
         }
 
 
 # The SQL dialect of the engine that holds a source's data: its column types are written in it, and
 # queries over it are validated and run in it. A DDL file has no engine: its types are in the dialect
 # it was read in, and its tables are checked in an empty DuckDB. One row per source kind.
-SOURCE_DIALECT: dict[SourceKind, str] = {"files": "duckdb", "duckdb": "duckdb", "sqlite": "sqlite", "postgres": "postgres"}
+SOURCE_DIALECT: dict[SourceKind, str] = {
+    "files": "duckdb",
+    "duckdb": "duckdb",
+    "sqlite": "sqlite",
+    "postgres": "postgres",
+    "spark": "spark",
+}
 # Files and DuckDB files are queried together in DuckDB, which is also where schema-only tables are checked.
 DEFAULT_DIALECT = "duckdb"
 

@@ -17,6 +17,7 @@ from tools.catalog.model import Catalog
 from tools.catalog.postgres import is_postgres_dsn, read_postgres, redact_dsn
 from tools.catalog.sqlite_file import read_sqlite
 from tools.errors import DeassistError
+from tools.sql.spark_engine import is_spark_source, redact_spark_url
 
 DDL_SUFFIXES = {".sql", ".ddl"}
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -87,10 +88,16 @@ def read_source(spec: str, dialect: str = "duckdb") -> Catalog:
 
 def _display(spec: str) -> str:
     """How a source is named in messages: connection strings lose their password."""
+    if is_spark_source(spec):
+        return redact_spark_url(spec)
     return redact_dsn(spec) if is_postgres_dsn(spec) else spec
 
 
 def _read_source(spec: str, dialect: str) -> Catalog:
+    if is_spark_source(spec):
+        from tools.catalog.spark import read_spark
+
+        return read_spark(spec)
     if is_postgres_dsn(spec):
         return read_postgres(spec)
     if any(ch in spec for ch in "*?["):

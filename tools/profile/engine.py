@@ -77,6 +77,10 @@ class ProfileEngine:
                 return self._stage(table, _sqlite_rows(table, self.row_limit + 1))
             if kind == "postgres":
                 return self._stage_postgres(table)
+            if kind == "spark":
+                from tools.catalog.spark import spark_rows
+
+                return self._stage(table, spark_rows(table, self.row_limit + 1))
         except duckdb.Error as exc:
             raise read_error(table, exc) from None
         raise DeassistError(

@@ -57,9 +57,13 @@ def run_query(
         raise DeassistError("DEA-SQL-NO-DATA", "a DDL file describes tables but holds no data to run against")
     if len(kinds) > 1 and not kinds <= {"files", "duckdb"}:
         raise DeassistError("DEA-SQL-MIXED-SOURCES", f"cannot query {', '.join(sorted(kinds))} sources together")
-    statement = vet(sql, catalog.dialect, catalog)
     if limit < 1:
         raise DeassistError("DEA-USAGE", "--limit must be at least 1")
+    if kinds == {"spark"}:
+        from tools.sql.spark_run import run_spark
+
+        return run_spark(sql, catalog, limit=limit, timeout_s=timeout_s)
+    statement = vet(sql, catalog.dialect, catalog)
     if kinds == {"sqlite"}:
         return _run_sqlite(statement, catalog, limit, timeout_s)
     if kinds == {"postgres"}:

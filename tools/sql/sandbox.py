@@ -7,7 +7,7 @@ and the configuration is locked, so nothing a query says can read files or loose
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from tools.catalog.model import SOURCE_DIALECT, Catalog, Column, Table
@@ -78,11 +78,20 @@ class DuckSandbox:
     touches one, and then only the tables it touches.
 
     `rename` spells every schema, table and column name (validation of case-sensitive dialects
-    encodes them; see `tools.sql.validate.encode`).
+    encodes them; see `tools.sql.validate.encode`); `settings` are DuckDB options set before the lock
+    (Spark's implicit casts: `tools.sql.spark_rules`).
     """
 
-    def __init__(self, catalog: Catalog, dialect: str, *, rename: Callable[[str], str] | None = None) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        dialect: str,
+        *,
+        rename: Callable[[str], str] | None = None,
+        settings: Mapping[str, bool] | None = None,
+    ) -> None:
         self._name = rename or (lambda n: n)
+        self._settings = dict(settings or {})  # DuckDB settings the dialect's checks need (Spark's casting)
         self._dialect = dialect
         self._default = DEFAULT_SCHEMA.get(dialect)
         self._schemas = sorted({t.schema or self._default for t in catalog.tables} - {None})
@@ -103,7 +112,10 @@ class DuckSandbox:
             from tools.duckdb_sandbox import connect_duckdb
 
             self._conn = connect_duckdb(  # empty tables: no scan to parallelise
-                threads=1, schemas=[self._name(s) for s in self._schemas], search_path=self._default
+                threads=1,
+                schemas=[self._name(s) for s in self._schemas],
+                search_path=self._default,
+                settings=self._settings,
             )
         return self._conn
 
@@ -148,10 +160,14 @@ class DuckSandbox:
 
 
 def duckdb_schema(
-    catalog: Catalog, dialect: str, *, rename: Callable[[str], str] | None = None
+    catalog: Catalog,
+    dialect: str,
+    *,
+    rename: Callable[[str], str] | None = None,
+    settings: Mapping[str, bool] | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB holding all the catalog's tables, empty, locked down."""
-    sandbox = DuckSandbox(catalog, dialect, rename=rename)
+    sandbox = DuckSandbox(catalog, dialect, rename=rename, settings=settings)
     sandbox.create_all()
     return sandbox.conn
 

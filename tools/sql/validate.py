@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from tools.catalog.model import Catalog
@@ -43,10 +44,18 @@ class SqlValidator:
         self.catalog = catalog
         self._case_sensitive = self.dialect == "postgres"
         rename = encode if self._case_sensitive else None
-        self._sandbox = DuckSandbox(catalog, self.dialect, rename=rename)
+        settings = None
+        if self.dialect == "spark":
+            from tools.sql.spark_rules import DUCKDB_SETTINGS as settings
+        self._sandbox = DuckSandbox(catalog, self.dialect, rename=rename, settings=settings)
         self._sqlite = sqlite_schema(catalog) if self.dialect == "sqlite" else None
         self._tables = [t.qualified_name for t in catalog.tables]
         self._columns = sorted({c.name for t in catalog.tables for c in t.columns})
+        self._spark = None
+        if self.dialect == "spark":
+            from tools.sql.spark_validate import spark_route
+
+            self._spark = spark_route(catalog, self)
 
     @reads_nested_sql
     def validate(self, sql: str, *, single_statement: bool = False) -> ValidationReport:
@@ -73,6 +82,8 @@ class SqlValidator:
 
     def close(self) -> None:
         self._sandbox.close()
+        if self._spark is not None:
+            self._spark.close()
         if self._sqlite is not None:
             self._sqlite.close()
 
@@ -80,6 +91,8 @@ class SqlValidator:
 
     def _check(self, statement: Statement) -> list[tuple[EngineError, str]]:
         """(finding, severity) pairs for one statement; positions are placed by `_place`."""
+        if self._spark is not None:
+            return self._spark.check(statement.text)
         if self.dialect == "duckdb":
             error = self._bind(statement.text, original=True)
             return [(error, _severity(error))] if error else []
@@ -201,9 +214,11 @@ class SqlValidator:
             )
         return None
 
-    def _to_duckdb(self, text: str, *, fold: bool = False) -> tuple[str | None, list[EngineError], bool]:
+    def _to_duckdb(
+        self, text: str, *, fold: bool = False, rewrite: Callable[[exp.Expression], object] | None = None
+    ) -> tuple[str | None, list[EngineError], bool]:
         """One statement in DuckDB's dialect, what did not carry over (as warnings), and whether it is a
-        read-only query."""
+        read-only query. `rewrite` sees (and may change) the parsed statement before it is written."""
         import sqlglot
         from sqlglot import ErrorLevel
         from sqlglot.dialects.dialect import Dialect
@@ -222,6 +237,8 @@ class SqlValidator:
         if fold:
             group_dependent_columns(expression, self.catalog)
             fold_identifiers(expression)
+        if rewrite is not None:
+            rewrite(expression)
         generator = Dialect.get_or_raise("duckdb").generator(unsupported_level=ErrorLevel.IGNORE)
         try:
             transpiled = generator.generate(expression, copy=False)
