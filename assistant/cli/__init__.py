@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "chat": "assistant.cli.chat_command:chat",
     "eval": "evals.cli:eval_command",
     "memory": "assistant.cli.memory_commands:memory",
+    "mcp": "assistant.cli.mcp_command:mcp",
 }
 
 
@@ -76,6 +77,7 @@ HELP: dict[str, str] = {
     "chat": "Open the chat TUI.",
     "eval": "Run the offline eval suite.",
     "memory": "Add, search and show what the agents remember about your platform.",
+    "mcp": "Serve the checked tools, tables and personas to MCP clients.",
 }
 
 

@@ -21,13 +21,12 @@ from assistant.graph import messages as msg
 from assistant.graph.briefs import agent_brief, coordinator_brief
 from assistant.graph.sqlcheck import MAX_REPAIRS, check_text, failure_note, repair_request
 from assistant.graph.state import AgentInput, AgentOutput, AgentState, GraphState
-from assistant.roster import Persona
+from assistant.roster import COORDINATOR, Persona
 from assistant.toolbox import AgentTool, ToolContext, call_tool
 from assistant.toolbox.memory import context_for
 from tools.errors import FAILURE, DeassistError
 
 LEAD = "data-engineer"
-COORDINATOR = "coordinator"
 MAX_TURNS = 10
 MAX_COLLABORATORS = 3
 HISTORY_TURNS = 3
