@@ -26,6 +26,8 @@ DEFAULT_TEMPERATURE = 0.2
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
+COORDINATOR = "coordinator"  # the router: on the roster for its prompt, never an agent that answers
+
 @dataclass(frozen=True)
 class Persona:
     name: str

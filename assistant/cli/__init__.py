@@ -39,6 +39,7 @@ COMMANDS: dict[str, str] = {
     "eval": "evals.cli:eval_command",
     "memory": "assistant.cli.memory_commands:memory",
     "models": "assistant.cli.models_command:models",
+    "mcp": "assistant.cli.mcp_command:mcp",
 }
 
 
@@ -84,6 +85,7 @@ HELP: dict[str, str] = {
     "eval": "Run the offline eval suite.",
     "memory": "Add, search and show what the agents remember about your platform.",
     "models": "List the model backends, their models, which are reachable now, and the default.",
+    "mcp": "Serve the checked tools, tables and personas to MCP clients.",
 }
 
 

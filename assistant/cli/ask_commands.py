@@ -102,10 +102,13 @@ def _waiting_session(probe: Session) -> Session:
 # --- deassist agents -------------------------------------------------------------------------------
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def agents(fmt: str) -> None:
+@click.pass_context
+def agents(ctx: click.Context, fmt: str) -> None:
     """List the agents on the roster: builtin, ~/.claude/agents/ and the repository's .claude/agents/."""
+    if ctx.invoked_subcommand is not None:
+        return
     from assistant.roster import load_roster, repository_root
 
     roster = load_roster(repository_root(Path.cwd()))
@@ -131,3 +134,21 @@ def agents(fmt: str) -> None:
     for p in roster.values():
         summary = textwrap.shorten(p.description, width=90, placeholder=" ...")
         click.echo(f"{p.name:<{name_width}}  {p.origin:<10}  {p.model:<{model_width}}  {summary}")
+
+
+@agents.command("export")
+@click.option("--claude", "claude", is_flag=True, required=True, help="Write Claude Code agent files.")
+@click.argument("folder", required=False, type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace agent files that exist with other content.")
+def export_agents(claude: bool, folder: Path | None, force: bool) -> None:
+    """Write the roster as Claude Code agent files (default .claude/agents/) that use the deassist MCP tools."""
+    from assistant.mcp.export import export_roster
+    from assistant.mcp.server import CHECK_COMMIT_MESSAGE
+    from assistant.roster import load_roster, repository_root
+    from assistant.toolbox import toolbox
+
+    root = repository_root(Path.cwd()) or Path.cwd()
+    target = folder if folder is not None else root / ".claude" / "agents"
+    tool_names = [*toolbox(), CHECK_COMMIT_MESSAGE.name]
+    for path in export_roster(load_roster(repository_root(Path.cwd())), tool_names, target, force=force):
+        click.echo(str(path))

@@ -21,13 +21,12 @@ from assistant.graph import messages as msg
 from assistant.graph.briefs import AgentBrief, agent_brief, coordinator_brief, render_brief
 from assistant.graph.sqlcheck import MAX_REPAIRS, check_text, failure_note, repair_request
 from assistant.graph.state import AgentInput, AgentNote, AgentOutput, AgentState, GraphState, Role, Turn
-from assistant.roster import LEAD, MAX_COLLABORATORS, Persona
+from assistant.roster import COORDINATOR, LEAD, MAX_COLLABORATORS, Persona
 from assistant.toolbox import AgentTool, ToolContext
 from assistant.toolbox.calls import approval_request, run_call
 from assistant.toolbox.memory import context_for
 from tools.errors import FAILURE, DeassistError
 
-COORDINATOR = "coordinator"
 MAX_TURNS = 10
 HISTORY_TURNS = 3
 # A reply cut at the output limit is asked to go on this many times before it is marked truncated.

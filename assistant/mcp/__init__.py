@@ -1,0 +1,1 @@
+"""deassist as a Model Context Protocol server."""
