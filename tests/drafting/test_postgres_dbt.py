@@ -95,8 +95,13 @@ def test_a_dbt_project_over_postgresql_builds_green_into_its_own_schema(shop_pg:
         ]
 
 
-def test_a_pipeline_over_postgresql_is_refused_pointing_at_dbt(shop_pg: str, run_cli, tmp_path: Path) -> None:
+def test_a_pipeline_or_a_mixed_dbt_project_over_postgresql_is_refused(shop_pg: str, run_cli, tmp_path: Path) -> None:
     result = run_cli("draft", "pipeline", shop_pg, "--out", str(tmp_path / "p"))
     assert (result.code, result.err.split(":")[0]) == (2, "error DEA-DRAFT-SOURCE")
     assert "dbt projects (draft dbt) also read PostgreSQL" in result.err
-    assert not (tmp_path / "p").exists()
+    csv = tmp_path / "extra.csv"
+    csv.write_text("id,name\n1,a\n")
+    result = run_cli("draft", "dbt", shop_pg, str(csv), "--out", str(tmp_path / "d"))
+    assert (result.code, result.err.split(":")[0]) == (2, "error DEA-DRAFT-SOURCE")
+    assert "one PostgreSQL database only" in result.err
+    assert not (tmp_path / "p").exists() and not (tmp_path / "d").exists()
