@@ -30,7 +30,7 @@ def draft() -> None:
 @_force
 @_agent
 def draft_dbt(sources: tuple[str, ...], out: Path, grain: str | None, force: bool, agent: str) -> None:
-    """A dbt-duckdb project: sources, staging, marts for a grain, tests from the profile."""
+    """A dbt project (dbt-duckdb, or dbt-postgres over a PostgreSQL database): sources, staging, marts for a grain, tests."""
     from tools.drafting import draft_dbt_project
 
     outcome = draft_dbt_project(sources, out, grain=grain, agent=agent, force=force)

@@ -229,9 +229,9 @@ TOOLS = [
     AgentTool(
         ToolSpec(
             "draft_dbt_project",
-            "Write a dbt-duckdb project for the session's sources: sources.yml, staging models (snake_case, casts,"
-            " deduplicated on the key), marts for a grain with a date dimension, and tests from the profile."
-            " Every model is bound in DuckDB before it is written.",
+            "Write a dbt project for the session's sources (dbt-duckdb; dbt-postgres for one PostgreSQL database):"
+            " sources.yml, staging models (snake_case, casts, deduplicated on the key), marts for a grain with a"
+            " date dimension, and tests from the profile. Every model is validated in its dialect before it is written.",
             {"type": "object", "properties": {"out": OUT, "grain": GRAIN, "tables": TABLES, "show": SHOW}, "required": ["out"]},
         ),
         _write("draft_dbt_project"),

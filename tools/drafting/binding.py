@@ -1,4 +1,4 @@
-"""Prove drafted SQL before it is written: resolve refs, then bind every model in DuckDB.
+"""Prove drafted SQL before it is written: resolve refs, then validate every model in its dialect.
 
 Each model's SQL, with `{{ ref() }}` and `{{ source() }}` replaced by the relations they name, is
 validated by `tools.sql` against schema-only tables (the sources, then every model already bound),
@@ -33,8 +33,12 @@ def resolve(sql: str) -> str:
     return SOURCE.sub(lambda m: _quote(f"{m.group(1)}__{m.group(2)}"), sql)
 
 
-def bind_models(sources: list[SourceRelation], models: list[tuple[str, str]]) -> dict[str, list[Column]]:
-    """Validate each (name, sql) in order; the columns each model produces. Raises on the first failure."""
+def bind_models(
+    sources: list[SourceRelation], models: list[tuple[str, str]], dialect: str = "duckdb"
+) -> dict[str, list[Column]]:
+    """Validate each (name, sql) in `dialect`, in order; the columns each model produces. Raises on the first failure."""
+    import sqlglot
+
     from tools.sql.sandbox import duckdb_schema
     from tools.sql.validate import validate_sql
 
@@ -42,7 +46,7 @@ def bind_models(sources: list[SourceRelation], models: list[tuple[str, str]]) ->
     produced: dict[str, list[Column]] = {}
     for name, sql in models:
         resolved = resolve(sql)
-        report = validate_sql(resolved, catalog, "duckdb")
+        report = validate_sql(resolved, catalog, dialect)
         if not report.valid:
             first = next(d for d in report.diagnostics if d.severity == "error")
             raise DeassistError(
@@ -50,7 +54,7 @@ def bind_models(sources: list[SourceRelation], models: list[tuple[str, str]]) ->
             )
         conn = duckdb_schema(catalog, "duckdb")
         try:
-            relation = conn.sql(resolved)
+            relation = conn.sql(resolved if dialect == "duckdb" else sqlglot.transpile(resolved, read=dialect, write="duckdb")[0])
             columns = [Column(n, str(t)) for n, t in zip(relation.columns, relation.types, strict=True)]
         finally:
             conn.close()

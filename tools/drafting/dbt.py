@@ -1,10 +1,12 @@
-"""Draft a dbt project for dbt-duckdb from a source plan: staging, marts for a grain, tests.
+"""Draft a dbt project from a source plan: staging, marts for a grain, tests. dbt-duckdb for files
+and DuckDB databases; dbt-postgres for a PostgreSQL database, building into its own schema.
 
 Staging models rename to snake_case, cast every column explicitly and keep one row per key (the
 latest by the load timestamp when there is one). Marts: a fact at the grain the user names (with
 the children of that table aggregated onto it), a dimension per table the fact links to, and a
 date dimension. Tests come from the profile (not_null, unique, accepted_values, relationships)
-and the drafted quality checks (singular tests). Every model binds in DuckDB before a file exists.
+and the drafted quality checks (singular tests). Every model is validated by `tools.sql` in the
+project's dialect before a file exists.
 """
 
 from __future__ import annotations
@@ -45,16 +47,17 @@ def draft_dbt(plan: SourcePlan, *, grain: str | None = None, project: str = "war
     if name in RESERVED_PROJECTS:  # dbt's own packages: a project of that name shadows them and fails to parse
         name = f"{name}_project"
     fact = choose_grain(plan, grain)
+    dialect = "postgres" if _on_postgres(plan) else "duckdb"
     models: list[tuple[str, str, str]] = []  # (name, folder, sql)
     for table in plan.tables:
-        models.append((f"stg_{table.name}", "staging", _staging_sql(plan, table)))
+        models.append((f"stg_{table.name}", "staging", _staging_sql(plan, table, dialect)))
     dims = list(dict.fromkeys(link.parent for link in fact.links))
     for parent in dims:
         models.append((f"dim_{parent}", "marts", f"select * from {{{{ ref('stg_{parent}') }}}}\n"))
     if fact.event_date:
-        models.append(("dim_date", "marts", _date_sql(fact)))
+        models.append(("dim_date", "marts", _postgres_date_sql(fact) if dialect == "postgres" else _date_sql(fact)))
     models.append((f"fct_{fact.name}", "marts", _fact_sql(plan, fact)))
-    bound = bind_models(_source_relations(plan), [(m, sql) for m, _, sql in models])
+    bound = bind_models(_source_relations(plan), [(m, sql) for m, _, sql in models], dialect)
 
     files = {
         "dbt_project.yml": _dump(
@@ -67,7 +70,7 @@ def draft_dbt(plan: SourcePlan, *, grain: str | None = None, project: str = "war
                 "models": {name: {"staging": {"+materialized": "view"}, "marts": {"+materialized": "table"}}},
             }
         ),
-        "profiles.yml": _profiles(plan, name),
+        "profiles.yml": _postgres_profiles(plan, name) if dialect == "postgres" else _profiles(plan, name),
         "models/staging/_sources.yml": _dump({"version": 2, "sources": _sources(plan)}),
         "models/staging/_staging.yml": _dump({"version": 2, "models": [_staging_tests(plan, t) for t in plan.tables]}),
         "models/marts/_marts.yml": _dump({"version": 2, "models": _mart_tests(plan, fact, dims, bound)}),
@@ -86,9 +89,19 @@ def draft_dbt(plan: SourcePlan, *, grain: str | None = None, project: str = "war
 # -- SQL -----------------------------------------------------------------------------------------
 
 
+def _on_postgres(plan: SourcePlan) -> bool:
+    return any(t.table.source.kind == "postgres" for t in plan.tables)
+
+
+def _postgres_schema(table: TablePlan) -> str:
+    return table.table.schema or "public"  # the catalog names tables in `public` bare
+
+
 def _source_name(plan: SourcePlan, table: TablePlan) -> str:
     if table.table.source.kind == "files":
         return "raw"
+    if table.table.source.kind == "postgres":
+        return snake_case(_postgres_schema(table))
     alias = plan.attachments[table.table.source.location]
     return alias if (table.table.schema or "main") == "main" else f"{alias}_{snake_case(table.table.schema or '')}"
 
@@ -122,12 +135,29 @@ def staging_select(table: TablePlan, relation: str, *, row_hash: bool = False) -
     )
 
 
-def _staging_sql(plan: SourcePlan, table: TablePlan) -> str:
+def postgres_staging_select(table: TablePlan, relation: str) -> str:
+    """`staging_select` in PostgreSQL: no QUALIFY or hash(), so the latest row per key is ranked in a
+    CTE (ties broken by the md5 of the typed row) and the rank is left out of the result."""
+    columns = ", ".join(quote(c.name) for c in table.columns)
+    casts = ",\n        ".join(c.postgres_cast for c in table.columns)
+    body = f"with source as (\n    select * from {relation}\n),\n\ntyped as (\n    select\n        {casts}\n    from source\n)\n\n"
+    if not table.key:
+        return body + "select distinct * from typed\n"
+    keys = ", ".join(quote(k) for k in table.key)
+    order = [f"{quote(table.loaded_at)} desc nulls last"] if table.loaded_at else []
+    order.append(f"md5(cast(row({columns}) as text))")
+    not_null = " and ".join(f"{quote(k)} is not null" for k in table.key)
+    return (
+        body.rstrip() + f",\n\nranked as (\n    select *, row_number() over (partition by {keys} order by {', '.join(order)}) as _row_number\n"
+        f"    from typed\n    where {not_null}\n)\n\nselect {columns}\nfrom ranked\nwhere _row_number = 1\n"
+    )
+
+
+def _staging_sql(plan: SourcePlan, table: TablePlan, dialect: str) -> str:
     what = f"one row per {', '.join(table.key)}" if table.key else "duplicate rows removed (no key candidate)"
     relation = f"{{{{ source('{_source_name(plan, table)}', '{table.name}') }}}}"
-    return f"-- drafted by deassist from {table.table.source.display}: typed, snake_case, {what}\n" + staging_select(
-        table, relation
-    )
+    body = postgres_staging_select(table, relation) if dialect == "postgres" else staging_select(table, relation)
+    return f"-- drafted by deassist from {table.table.source.display}: typed, snake_case, {what}\n" + body
 
 
 def _date_sql(fact: TablePlan) -> str:
@@ -143,6 +173,24 @@ def _date_sql(fact: TablePlan) -> str:
         "    month(date_day) as month,\n    monthname(date_day) as month_name,\n    day(date_day) as day_of_month,\n"
         "    isodow(date_day) as day_of_week,\n    dayname(date_day) as day_name,\n"
         "    isodow(date_day) >= 6 as is_weekend\nfrom days\n"
+    )
+
+
+def _postgres_date_sql(fact: TablePlan) -> str:
+    col = quote(fact.event_date or "")
+    return (
+        "with bounds as (\n"
+        f"    select min(cast({col} as date)) as first_day, max(cast({col} as date)) as last_day\n"
+        f"    from {{{{ ref('stg_{fact.name}') }}}}\n"
+        "),\n\ndays as (\n"
+        "    select cast(day as date) as date_day\n"
+        "    from bounds, generate_series(first_day, last_day, interval '1 day') as series(day)\n)\n\n"
+        "select\n    date_day,\n    cast(extract(year from date_day) as integer) as year,\n"
+        "    cast(extract(quarter from date_day) as integer) as quarter,\n"
+        "    cast(extract(month from date_day) as integer) as month,\n    trim(to_char(date_day, 'Month')) as month_name,\n"
+        "    cast(extract(day from date_day) as integer) as day_of_month,\n"
+        "    cast(extract(isodow from date_day) as integer) as day_of_week,\n    trim(to_char(date_day, 'Day')) as day_name,\n"
+        "    extract(isodow from date_day) >= 6 as is_weekend\nfrom days\n"
     )
 
 
@@ -200,6 +248,32 @@ def _profiles(plan: SourcePlan, name: str) -> str:
     return _dump({name: {"target": "dev", "outputs": {"dev": output}}})
 
 
+def _postgres_profiles(plan: SourcePlan, name: str) -> str:
+    """dbt-postgres on the source's database, building into a schema of its own (`dbt_<project>`, or
+    `$DEASSIST_DBT_SCHEMA`) so no source table is written. The password is never written: dbt reads
+    it from `$PGPASSWORD`."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    params = conninfo_to_dict(plan.tables[0].table.source.location)
+    schemas = {_postgres_schema(t) for t in plan.tables}
+    schema = f"dbt_{name}"
+    while schema in schemas:
+        schema += "_build"
+    output: dict[str, Any] = {
+        "type": "postgres",
+        "host": str(params.get("host") or "localhost"),
+        "port": int(params.get("port") or 5432),
+        "user": str(params.get("user") or "postgres"),
+        "password": "{{ env_var('PGPASSWORD', '') }}",
+        "dbname": str(params.get("dbname") or params.get("user") or "postgres"),
+        "schema": f"{{{{ env_var('DEASSIST_DBT_SCHEMA', '{schema}') }}}}",
+        "threads": 1,
+    }
+    if params.get("sslmode"):
+        output["sslmode"] = str(params["sslmode"])
+    return _dump({name: {"target": "dev", "outputs": {"dev": output}}})
+
+
 def _sources(plan: SourcePlan) -> list[dict[str, Any]]:
     grouped: dict[str, dict[str, Any]] = {}
     for table in plan.tables:
@@ -208,6 +282,8 @@ def _sources(plan: SourcePlan) -> list[dict[str, Any]]:
         if table.table.source.kind == "duckdb":
             entry["database"] = plan.attachments[table.table.source.location]
             entry["schema"] = table.table.schema or "main"
+        elif table.table.source.kind == "postgres":
+            entry["schema"] = _postgres_schema(table)
         item: dict[str, Any] = {"name": table.name}
         if table.table.source.kind == "files":
             item["meta"] = {"external_location": table.read_sql.replace("{", "{{").replace("}", "}}")}

@@ -10,7 +10,7 @@ from pathlib import Path
 from tools.drafting.dbt import draft_dbt
 from tools.drafting.names import quote
 from tools.drafting.pipeline import CHECKS_FILE, DEFAULT_LOOKBACK, SPEC_FILE, PipelineOptions, PipelineSpec, draft_pipeline
-from tools.drafting.plan import CHECKABLE, SourcePlan, load_plan
+from tools.drafting.plan import CHECKABLE, DBT_DRAFTABLE, SourcePlan, load_plan
 from tools.drafting.quality import (
     QualityReport,
     dbt_tests,
@@ -54,8 +54,9 @@ class DraftOutcome:
 
 
 def prepare_dbt_project(sources: Sequence[str], out: Path, *, grain: str | None = None, tables: Sequence[str] = ()) -> PreparedDraft:
-    """A dbt-duckdb project for the sources (or the named tables of them), every model bound in DuckDB."""
-    plan = load_plan(sources, tables=tables)
+    """A dbt project for the sources (or the named tables of them): dbt-duckdb, or dbt-postgres over one
+    PostgreSQL database; every model validated in the project's dialect."""
+    plan = load_plan(sources, tables=tables, kinds=DBT_DRAFTABLE)
     violations = measure_violations(plan)
     draft = draft_dbt(plan, grain=grain, project=out.resolve().name or "warehouse")
     notes = [*draft.notes, *(v.note for v in violations)]
@@ -105,7 +106,7 @@ def write_draft(
 def draft_dbt_project(
     sources: Sequence[str], out: Path, *, grain: str | None = None, agent: str = DEFAULT_AGENT, force: bool = False
 ) -> DraftOutcome:
-    """A dbt-duckdb project for the sources, every model bound in DuckDB before it is written."""
+    """A dbt project for the sources, every model validated before it is written."""
     return write_draft(prepare_dbt_project(sources, out, grain=grain), agent=agent, force=force)
 
 

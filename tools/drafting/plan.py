@@ -23,13 +23,15 @@ from tools.profile.model import ColumnProfile, TableProfile
 
 NUMERIC = re.compile(r"^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|REAL|DECIMAL.*)$")
 TEMPORAL = re.compile(r"^(DATE|TIMESTAMP.*)$")
+ISO_TEXT = r"^\s*\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?\s*$"
 LOAD_TIME = re.compile(r"(^|_)(loaded|load|ingested|ingest|inserted|updated|modified|synced|extracted|changed)(_|$)")
 ID_LIKE = re.compile(r"(^|_)(id|key|uuid|code)$")
 # A link (a column named for a parent's key, or declared) is kept when at least this share of the
 # child's distinct values is found among the parent's keys: orphans are a fault the checks report,
 # not a reason to drop the relationship, but a name match with few values in common is no link.
 LINK_INCLUSION = 0.5
-DRAFTABLE = {"files", "duckdb"}  # what drafted projects read themselves
+DRAFTABLE = {"files", "duckdb"}  # what drafted pipelines read themselves
+DBT_DRAFTABLE = {*DRAFTABLE, "postgres"}  # dbt projects: dbt-duckdb, or dbt-postgres over one PostgreSQL database
 CHECKABLE = {"files", "duckdb", "sqlite", "postgres"}  # what quality checks read (databases read-only)
 
 
@@ -46,6 +48,18 @@ class PlannedColumn:
         """The explicit cast from the source column to the drafted one."""
         function = "try_cast" if self.lenient else "cast"
         return f"{function}({quote(self.source)} as {self.type}) as {quote(self.name)}"
+
+    @property
+    def postgres_cast(self) -> str:
+        """The same cast in PostgreSQL, which has no TRY_CAST: text not shaped like an ISO date or
+        timestamp becomes NULL (a value shaped like one but not a real date still fails the build)."""
+        from sqlglot import exp
+
+        kind = exp.DataType.build(self.type, dialect="duckdb").sql("postgres")
+        cast = f"cast({quote(self.source)} as {kind})"
+        if self.lenient:
+            cast = f"case when {quote(self.source)} ~ '{ISO_TEXT}' then {cast} end"
+        return f"{cast} as {quote(self.name)}"
 
     @property
     def not_null(self) -> bool:
@@ -146,12 +160,20 @@ def load_plan(sources: Sequence[str], *, tables: Sequence[str] = (), kinds: set[
     catalog = load_catalog(absolute_sources(sources))
     if tables:
         catalog = Catalog(_named(catalog, tables))
-    unread = {t.source.kind for t in catalog.tables} - kinds
+    read = {t.source.kind for t in catalog.tables}
+    unread = read - kinds
     if unread:
+        also = "; dbt projects (draft dbt) also read PostgreSQL" if "postgres" in unread and "postgres" in DBT_DRAFTABLE - kinds else ""
         raise DeassistError(
             "DEA-DRAFT-SOURCE",
-            f"drafting reads CSV/Parquet/JSON files and DuckDB databases, not {', '.join(sorted(unread))}; "
-            "copy the tables into DuckDB first",
+            f"this draft reads CSV/Parquet/JSON files and DuckDB databases{' and PostgreSQL' if 'postgres' in kinds else ''}, "
+            f"not {', '.join(sorted(unread))}{also}; copy the tables into DuckDB first",
+        )
+    if "postgres" in read and kinds == DBT_DRAFTABLE and (len(read) > 1 or len({t.source.location for t in catalog.tables}) > 1):
+        raise DeassistError(
+            "DEA-DRAFT-SOURCE",
+            "a dbt project over PostgreSQL reads one PostgreSQL database only (one adapter, one connection); "
+            "draft the other sources separately",
         )
     return plan_sources(catalog, profile_catalog(catalog, sample=0, show_pii=False))
 

@@ -451,7 +451,8 @@ def record_counts(state_dir: Path, source: str, counts: Mapping[str, int]) -> No
 def dbt_tests(checks: list[Check], model: Callable[[str], str]) -> dict[str, str]:
     """Checks as dbt singular tests (`tests/<name>.sql`, each returning the failing rows).
 
-    `model(table)` names the dbt model a table's checks run on. Freshness belongs to dbt's source
+    `model(table)` names the dbt model a table's checks run on. The SQL reads the same in DuckDB and
+    PostgreSQL (a drafted dbt project exports only range and completeness checks). Freshness belongs to dbt's source
     freshness and row-count change needs run history, so neither is exported.
     """
     files: dict[str, str] = {}
@@ -462,8 +463,9 @@ def dbt_tests(checks: list[Check], model: Callable[[str], str]) -> dict[str, str
         if check.kind == "completeness":
             col = quote(check.column or "")
             sql = (
-                f"select null_fraction from (\n    select count_if({col} is null)::double / nullif(count(*), 0) as null_fraction\n"
-                f"    from {ref}\n) where null_fraction > {check.params['max_null_fraction']}"
+                f"select null_fraction from (\n    select cast(count(*) filter (where {col} is null) as double precision)"
+                f" / nullif(count(*), 0) as null_fraction\n    from {ref}\n) as measured where null_fraction > "
+                f"{check.params['max_null_fraction']}"
             )
         elif check.kind == "referential_integrity":
             parent = {"table": f"{{{{ ref('{model(check.params['table'])}') }}}}"}
