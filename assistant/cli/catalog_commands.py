@@ -31,16 +31,27 @@ def inspect(sources: tuple[str, ...], fmt: str, dialect: str) -> None:
 @click.option("--sample", default=5, show_default=True, type=click.IntRange(min=0), help="Sample rows to show.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
 @click.option("--show-pii", is_flag=True, help="Show personal data unmasked in values and sample rows.")
-def profile(sources: tuple[str, ...], tables: tuple[str, ...], sample: int, fmt: str, show_pii: bool) -> None:
+@click.option(
+    "--allow-privileged-role",
+    is_flag=True,
+    help="Profile PostgreSQL as a superuser or server-file role (its views run as that role).",
+)
+def profile(
+    sources: tuple[str, ...], tables: tuple[str, ...], sample: int, fmt: str, show_pii: bool, allow_privileged_role: bool
+) -> None:
     """Profile columns (nulls, distincts, ranges, semantic types, PII) and find key candidates."""
+    from pathlib import Path
+
     from tools.catalog import load_catalog
     from tools.profile import profile_catalog
     from tools.profile.render import render_profiles
+    from tools.sql.policy import load_sql_policy
 
+    policy = load_sql_policy(Path.cwd()).allowing_privileged_role(allow_privileged_role)
     catalog = load_catalog(sources)
     count = len(tables) if tables else len(catalog.tables)
     with _progress(count + 1) as step:
-        profiles = profile_catalog(catalog, tables=tables or None, sample=sample, show_pii=show_pii, on_progress=step)
+        profiles = profile_catalog(catalog, tables=tables or None, sample=sample, show_pii=show_pii, on_progress=step, policy=policy)
     click.echo(render_profiles(profiles, fmt))
 
 

@@ -148,7 +148,7 @@ def profile(context: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
         raise ToolError("no sources in this session: add one with --data")
     tables = [context.table(str(n)) for n in names]
     subset = Catalog(tables)
-    profiles = profile_catalog(subset, sample=int(arguments.get("sample", 3)))
+    profiles = profile_catalog(subset, sample=int(arguments.get("sample", 3)), policy=context.sql_policy)
     return ToolOutput({"tables": [p.to_dict() for p in profiles]})
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from assistant.backends.base import ToolSpec
 from assistant.toolbox import AgentTool, ToolContext, ToolError, ToolOutput, required
+from tools.sql.depth import reads_nested_sql
 
 RUN_LIMIT = 50
 
@@ -41,13 +42,19 @@ def transpile_tool(context: ToolContext, arguments: dict[str, Any]) -> ToolOutpu
 
 def describe_tool(context: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
     """The parts of each statement, read by sqlglot, so an explanation rests on the parse, not a guess."""
+    dialect = arguments.get("dialect") or context.dialect
+    return ToolOutput({"dialect": dialect, "statements": statement_parts(str(required(arguments, "sql")), dialect)})
+
+
+@reads_nested_sql
+def statement_parts(sql: str, dialect: str) -> list[dict[str, Any]]:
+    """What `describe_sql` shows of each statement; sqlglot reads it recursively, hence the nesting guard."""
     import sqlglot
     from sqlglot import exp
     from sqlglot.errors import ParseError, TokenError
 
-    dialect = arguments.get("dialect") or context.dialect
     try:
-        expressions = sqlglot.parse(str(required(arguments, "sql")), read=dialect)
+        expressions = sqlglot.parse(sql, read=dialect)
     except (ParseError, TokenError) as exc:
         raise ToolError(f"DEA-SQL-SYNTAX: {str(exc).splitlines()[0]}") from None
     statements = []
@@ -81,7 +88,7 @@ def describe_tool(context: ToolContext, arguments: dict[str, Any]) -> ToolOutput
             part["limit"] = limit.expression.sql(dialect) if limit and limit.expression else None
             part["aggregates"] = sorted({a.sql(dialect) for a in select.find_all(exp.AggFunc)})
         statements.append(part)
-    return ToolOutput({"dialect": dialect, "statements": statements})
+    return statements
 
 
 def run_tool(context: ToolContext, arguments: dict[str, Any]) -> ToolOutput:

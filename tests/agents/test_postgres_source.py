@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -59,3 +60,27 @@ def test_a_question_over_postgresql(ask, shop_pg: str) -> None:
         e for e in events if isinstance(e, ev.ApprovalRequest) and e.kind == "run_sql" and "SUM" in e.detail
     )
     assert "postgresql://" in approval.summary and "password" not in approval.summary
+
+
+def test_the_profile_tool_checks_the_role_with_the_sessions_policy(shop_pg: str, tmp_path: Path) -> None:
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    from assistant.toolbox import ToolContext, call_tool, toolbox
+    from tools.catalog import load_catalog
+    from tools.sql.policy import SqlPolicy
+
+    superuser = make_conninfo(**(conninfo_to_dict(shop_pg) | {"user": "postgres"}))
+    outcomes = {}
+    for name, dsn, policy in [
+        ("reader", shop_pg, SqlPolicy()),
+        ("superuser", superuser, SqlPolicy()),
+        ("opted in", superuser, SqlPolicy(allow_privileged_role=True)),
+    ]:
+        context = ToolContext(load_catalog([dsn]), tmp_path, sql_policy=policy)
+        outcomes[name] = call_tool(toolbox()["profile"], context, {"tables": ["customers"], "sample": 0})
+        context.close()
+    assert outcomes["superuser"].is_error
+    assert outcomes["superuser"].data.startswith("DEA-SQL-PRIVILEGED-ROLE: role postgres is a superuser")
+    for name in ("reader", "opted in"):
+        assert not outcomes[name].is_error, outcomes[name].data
+        assert outcomes[name].data["tables"][0]["row_count"] == 30

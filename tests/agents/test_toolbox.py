@@ -82,6 +82,19 @@ def test_describe_sql_reads_the_parts(context: ToolContext) -> None:
     assert parts["group_by"] == ["c.name", "c.country"] and parts["aggregates"] == ["COUNT(*)", "SUM(o.amount)"]
 
 
+def test_describe_sql_reads_deep_nesting_and_refuses_what_duckdb_would() -> None:
+    from tools.catalog.model import Catalog
+    from tools.sql.depth import MAX_NESTING
+
+    ctx = ToolContext(Catalog(), Path.cwd())
+    deep = call(ctx, "describe_sql", sql="SELECT " + "(" * 300 + "1" + ")" * 300 + " AS x")
+    assert not deep.is_error and deep.data["statements"][0]["columns"] == ["(" * 300 + "1" + ")" * 300 + " AS x"]
+    levels = MAX_NESTING + 1
+    refused = call(ctx, "describe_sql", sql="SELECT " + "(" * levels + "1" + ")" * levels)
+    assert refused.is_error and refused.data.startswith(f"DEA-SQL-TOO-DEEP: the SQL is nested {levels} levels deep")
+    ctx.close()
+
+
 def test_without_sources_only_syntax_is_judged(tmp_path: Path) -> None:
     from tools.catalog.model import Catalog
 

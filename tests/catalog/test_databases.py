@@ -120,11 +120,12 @@ def test_duckdb_file_is_opened_read_only_and_reports_views_counts_and_comments(t
 
 @pytest.mark.postgres
 def test_empty_bird_tables_profile_cleanly(bird_pg, bird_schemas):
+    from tests.conftest import read_only_role
     from tools.profile import profile_catalog
 
-    catalog = load_catalog([bird_pg])
     names = [f"student_club.{t}" for t in bird_schemas["student_club"].tables]
-    profiles = profile_catalog(catalog, tables=names)
+    with read_only_role(bird_pg) as reader:
+        profiles = profile_catalog(load_catalog([reader]), tables=names)
     assert [p.name for p in profiles] == list(bird_schemas["student_club"].tables)
     for profile in profiles:
         assert profile.row_count == 0 and profile.duplicate_rows is None

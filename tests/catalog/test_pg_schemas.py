@@ -123,11 +123,30 @@ def test_run_reads_tables_in_their_schema(ops_pg: str, run_cli) -> None:
 def test_profile_keeps_the_declared_postgres_types(ops_pg: str, run_cli) -> None:
     import json
 
-    result = run_cli("profile", ops_pg, "--format", "json")
+    from tests.conftest import read_only_role
+
+    with read_only_role(ops_pg) as reader:
+        result = run_cli("profile", reader, "--format", "json")
     assert result.code == 0, result.err
     tables = {t.get("schema", "") + "." + t["name"]: t for t in json.loads(result.out)["tables"]}
     types = {c["name"]: c["type"] for c in tables["ops.maintenance"]["profile"]["columns"]}
     assert types == {"id": "INTEGER", "machine_id": "INTEGER", "cost": "DECIMAL(10,2)", "done_at": "TIMESTAMP"}
+
+
+def test_profile_refuses_a_superuser_unless_the_user_opts_in(ops_pg: str, run_cli, tmp_path: Path) -> None:
+    """Reading a view runs its definition as the connected role: the role `run` refuses, profile refuses."""
+    refused = run_cli("profile", ops_pg, "--table", "ops.machines", "--format", "json")
+    assert refused.code == 2 and refused.err.count("\n") == 1 and "Traceback" not in refused.err
+    assert refused.err.startswith("error DEA-SQL-PRIVILEGED-ROLE: role postgres is a superuser")
+    assert refused.out == ""
+    flagged = run_cli("profile", ops_pg, "--table", "ops.machines", "--format", "json", "--allow-privileged-role")
+    assert flagged.code == 0, flagged.err
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text("[tool.deassist.sql]\nallow-privileged-role = true\n", encoding="utf-8")
+    configured = run_cli("profile", ops_pg, "--table", "ops.machines", "--format", "json", cwd=project)
+    assert configured.code == 0, configured.err
+    assert configured.out == flagged.out and '"lathe"' in configured.out
 
 
 def test_ask_writes_tables_in_their_schema(ops_pg: str, run_cli) -> None:

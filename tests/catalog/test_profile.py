@@ -253,8 +253,18 @@ def test_postgres_tables_are_profiled_through_a_read_only_copy(pg_database: str)
             "INSERT INTO accounts SELECT g, 'a' || g || '@bank.test', CASE WHEN g % 2 = 0 THEN '' END, g % 3 = 0 "
             "FROM generate_series(1, 120) g;"
         )
-    catalog = load_catalog([pg_database])
-    profile = profile_catalog(catalog, tables=["accounts"], row_limit=100)[0]
+    from tests.conftest import read_only_role
+    from tools.sql.policy import SqlPolicy
+
+    with pytest.raises(DeassistError) as refused:  # the view definitions a copy reads run as this role
+        profile_catalog(load_catalog([pg_database]), tables=["accounts"], row_limit=100)
+    assert refused.value.code == "DEA-SQL-PRIVILEGED-ROLE"
+    opted_in = profile_catalog(
+        load_catalog([pg_database]), tables=["accounts"], row_limit=100, policy=SqlPolicy(allow_privileged_role=True)
+    )[0]
+    with read_only_role(pg_database) as reader:
+        profile = profile_catalog(load_catalog([reader]), tables=["accounts"], row_limit=100)[0]
+    assert opted_in.to_dict() | {"source": ""} == profile.to_dict() | {"source": ""}  # the same rows, either role
     assert profile.row_count == 100
     assert profile.notes == ["profiled the first 100 rows"]
     assert profile.column("email").semantic_type == "email" and profile.column("email").pii

@@ -144,3 +144,17 @@ def test_steps_run_one_at_a_time_as_the_dag_runs_them(pipeline: Path) -> None:
     whole = snapshot(pipeline)
     assert whole["gold.orders_daily"] and whole["silver.customers_history"]
     assert run_pipeline(pipeline).changed == 0
+
+
+def test_a_step_reading_outside_the_pipeline_and_its_sources_is_refused(pipeline: Path, deassist_bin: str) -> None:
+    from tools.drafting.runner import load_spec
+
+    first = load_spec(pipeline).steps[0]
+    outside = pipeline.parent / "secret.csv"
+    outside.write_text("token\nhunter2\n", encoding="utf-8")
+    for path in ("/etc/passwd", str(outside)):
+        (pipeline / first.sql).write_text(f"CREATE TEMP TABLE leak AS SELECT * FROM read_csv('{path}');\n", encoding="utf-8")
+        proc = deassist(deassist_bin, "pipeline", "run", str(pipeline), cwd=pipeline, home=pipeline / ".home")
+        assert proc.returncode == 1 and proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+        assert proc.stderr.startswith(f"error DEA-PIPELINE-OUTSIDE: step {first.name} reads outside the pipeline folder")
+        assert "root:" not in proc.stdout + proc.stderr and "hunter2" not in proc.stdout + proc.stderr

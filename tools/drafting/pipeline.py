@@ -13,6 +13,7 @@ fall in, old and new, so a late row lands in its own day.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import asdict, dataclass, field
 
@@ -47,6 +48,9 @@ class PipelineSpec:
     steps: list[Step]
     relations: dict[str, str]  # table -> relation the quality checks read (silver)
     pii: dict[str, list[str]]
+    # Files and folders the bronze steps read (attached DuckDB files are in `attach`): with the
+    # pipeline folder, all a run may read.
+    sources: list[str] = field(default_factory=list)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2) + "\n"
@@ -114,6 +118,7 @@ def draft_pipeline(
         steps=_in_dependency_order(steps),
         relations={t.name: f"silver.{quote(t.name)}" for t in plan.tables},
         pii={t.name: [c.name for c in t.columns if c.profile.pii] for t in plan.tables},
+        sources=sorted({os.path.abspath(t.table.source.location) for t in plan.tables if t.table.source.kind == "files"}),
     )
     files[SPEC_FILE] = spec.to_json()
     files[CHECKS_FILE] = json.dumps([c.to_dict() for c in draft_checks(plan)], indent=2) + "\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from typing import Any
 
 from tools.drafting.pipeline import CHECKS_FILE, SPEC_FILE, PipelineSpec, Step
 from tools.drafting.quality import Check, QualityReport, previous_counts, record_counts, run_checks
+from tools.duckdb_sandbox import connect_duckdb
 from tools.errors import FAILURE, DeassistError
 
 STATE_DIR = "state"
@@ -61,9 +63,11 @@ def run_pipeline(directory: Path, *, steps: Sequence[str] | None = None) -> Pipe
         chosen = [s for s in spec.steps if s.name in steps]
     checks = json.loads((directory / CHECKS_FILE).read_text(encoding="utf-8"))
     state = directory / STATE_DIR
-    # Layers are sets: bulk loads need no insertion order. The user's own pipeline reads the files its
-    # steps name, so this connection is not limited to the sources (`tools.duckdb_sandbox`).
-    conn = duckdb.connect(str(directory / spec.warehouse), config={"preserve_insertion_order": False})
+    # Layers are sets: bulk loads need no insertion order. A step reads the pipeline folder and the
+    # sources its spec names, nothing else.
+    folders = [directory, *(s for s in spec.sources if os.path.isdir(s))]
+    files = [*spec.attach.values(), *(s for s in spec.sources if not os.path.isdir(s))]
+    conn = connect_duckdb(str(directory / spec.warehouse), files=files, directories=folders, preserve_insertion_order=False)
     try:
         for alias, path in spec.attach.items():
             conn.execute(f"ATTACH IF NOT EXISTS '{path.replace(chr(39), chr(39) * 2)}' AS {alias} (READ_ONLY)")
@@ -128,6 +132,12 @@ def _execute(conn: Any, sql: str, *, step: str = "setup") -> int:
     for statement in conn.extract_statements(sql):
         try:
             result = conn.execute(statement)
+        except duckdb.PermissionException as exc:
+            raise DeassistError(
+                "DEA-PIPELINE-OUTSIDE",
+                f"step {step} reads outside the pipeline folder and the sources in {SPEC_FILE} ({str(exc).splitlines()[0]})",
+                exit_code=FAILURE,
+            ) from None
         except duckdb.Error as exc:
             raise DeassistError("DEA-PIPELINE-SQL", f"step {step}: {str(exc).splitlines()[0]}", exit_code=FAILURE) from None
         if LAYER_WRITE.search(statement.query):

@@ -18,6 +18,7 @@ from pathlib import Path
 from tools.catalog.external import EXTERNAL
 from tools.catalog.model import Table
 from tools.errors import DeassistError
+from tools.sql.policy import SqlPolicy
 
 # DuckDB spills to disk past this, so profiling a large table stays well under 2 GB of memory.
 MEMORY_LIMIT = "1GB"
@@ -36,7 +37,9 @@ def quote_ident(name: str) -> str:
 
 
 class ProfileEngine:
-    def __init__(self, *, row_limit: int, tables: Sequence[Table]) -> None:
+    def __init__(self, *, row_limit: int, tables: Sequence[Table], policy: SqlPolicy | None = None) -> None:
+        """`policy` is what the user allowed beyond the defaults: whether a privileged PostgreSQL role may
+        be used, since reading a view runs its definition as the connected role (`tools.sql.pg_guard`)."""
         from tools.duckdb_sandbox import connect_for_tables
 
         self._tmp = tempfile.TemporaryDirectory(prefix="deassist-profile-")
@@ -46,6 +49,7 @@ class ProfileEngine:
         self._attached: dict[str, str] = {}
         self._in_memory: set[str] = set()  # tables copied into this engine: counting them is free
         self._postgres: dict[str, object] = {}  # one read-only connection per server and database
+        self._policy = policy or SqlPolicy()
         self._count = 0
 
     def close(self) -> None:
@@ -116,12 +120,19 @@ class ProfileEngine:
         import psycopg
 
         from tools.catalog.postgres import connect
+        from tools.sql.pg_guard import check_role
 
         path = Path(self._tmp.name) / f"t{self._count}.csv"
         qualified = f"{quote_ident(table.schema_at_source or 'public')}.{quote_ident(table.name)}"
         conn = self._postgres.get(table.source.location)
         if conn is None:
-            conn = self._postgres[table.source.location] = connect(table.source.location)
+            conn = connect(table.source.location)
+            try:
+                check_role(conn, self._policy)
+            except BaseException:
+                conn.close()
+                raise
+            self._postgres[table.source.location] = conn
         try:
             with conn.transaction(), conn.cursor() as cur, path.open("wb") as out:
                 # FORCE_QUOTE * quotes every value, so an unquoted empty field is NULL and "" is ''.

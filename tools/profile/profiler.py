@@ -20,6 +20,7 @@ from tools.errors import DeassistError
 from tools.profile.engine import ProfileEngine, quote_ident, read_error
 from tools.profile.model import ColumnProfile, ForeignKeyCandidate, TableProfile, TopValue
 from tools.profile.semantic import is_pii, mask, semantic_type_of
+from tools.sql.policy import SqlPolicy
 
 DEFAULT_SAMPLE = 5
 # Up to this many rows, distinct counts are exact; above, HyperLogLog estimates (a few % off).
@@ -55,16 +56,18 @@ def profile_catalog(
     show_pii: bool = False,
     row_limit: int = DB_ROW_LIMIT,
     on_progress: Progress | None = None,
+    policy: SqlPolicy | None = None,
 ) -> list[TableProfile]:
     """Profile the named tables (all by default).
 
     Personal data in the values a profile shows (min/max, top values, sample rows) is masked unless
-    `show_pii`; `on_progress` hears a label before each table and before the foreign-key checks.
+    `show_pii`; `on_progress` hears a label before each table and before the foreign-key checks;
+    `policy` says whether a privileged PostgreSQL role may be used (`tools.sql.policy`).
     """
     import duckdb
 
     chosen = _choose(catalog, tables)
-    engine = ProfileEngine(row_limit=row_limit, tables=chosen)
+    engine = ProfileEngine(row_limit=row_limit, tables=chosen, policy=policy)
     try:
         relations: dict[int, str] = {}
         profiles = []
