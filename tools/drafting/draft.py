@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tools.drafting.dbt import draft_dbt
 from tools.drafting.names import quote
-from tools.drafting.pipeline import CHECKS_FILE, DEFAULT_LOOKBACK, SPEC_FILE, PipelineOptions, PipelineSpec, draft_pipeline
+from tools.drafting.pipeline import DEFAULT_LOOKBACK, PipelineOptions, draft_pipeline
 from tools.drafting.plan import CHECKABLE, SourcePlan, load_plan
 from tools.drafting.quality import (
     QualityReport,
@@ -20,6 +20,7 @@ from tools.drafting.quality import (
     record_counts,
     staged_checks,
 )
+from tools.drafting.spec import CHECKS_FILE, SPEC_FILE, PipelineSpec
 from tools.drafting.writer import DEFAULT_AGENT, FileChange, WrittenFile, plan_changes, write_files
 from tools.errors import FAILURE, DeassistError
 
