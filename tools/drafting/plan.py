@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from tools.catalog.model import Catalog, Table
-from tools.drafting.names import quote, safe_name, singular, snake_case, unique
+from tools.drafting.names import quote, safe_name, snake_case, unique
 from tools.errors import DeassistError
 from tools.profile.model import ColumnProfile, TableProfile
+from tools.words import singular
 
 NUMERIC = re.compile(r"^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|REAL|DECIMAL.*)$")
 TEMPORAL = re.compile(r"^(DATE|TIMESTAMP.*)$")
