@@ -18,8 +18,6 @@ from assistant.routing.cards import RoutingCard
 from tools.agentfiles import AgentFile, find_agent_files, read_agent_file
 from tools.errors import DeassistError
 
-LEAD = "data-engineer"  # leads every request that does not plainly belong to another persona alone
-MAX_COLLABORATORS = 2  # most requests need zero, one or two specialists
 DEFAULT_LANGUAGE = "en"
 DEFAULT_MODEL = "sonnet"
 DEFAULT_TEMPERATURE = 0.2

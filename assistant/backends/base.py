@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from assistant.reading import Verdict
 
 if TYPE_CHECKING:
-    from assistant.graph.briefs import AgentBrief
+    from assistant.backends.brief import AgentBrief
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,20 @@ _agent = click.option("--agent", default=DEFAULT_AGENT, show_default=True, help=
 _grain = click.option("--grain", default=None, help="Table whose rows are the fact's grain (default: the most-linked table).")
 
 
+_privileged = click.option(
+    "--allow-privileged-role",
+    is_flag=True,
+    help="Read PostgreSQL as a superuser or a server-file role (see docs/security.md).",
+)
+
+
+def _policy(allow_privileged_role: bool):  # type: ignore[no-untyped-def]
+    """The project's SQL policy ([tool.deassist.sql]), with the command line's opt-in."""
+    from tools.sql.policy import load_sql_policy
+
+    return load_sql_policy(Path.cwd()).allowing_privileged_role(allow_privileged_role)
+
+
 @click.group()
 def draft() -> None:
     """Draft a dbt project or a medallion pipeline that builds."""
@@ -29,11 +43,15 @@ def draft() -> None:
 @_grain
 @_force
 @_agent
-def draft_dbt(sources: tuple[str, ...], out: Path, grain: str | None, force: bool, agent: str) -> None:
+@_privileged
+def draft_dbt(
+    sources: tuple[str, ...], out: Path, grain: str | None, force: bool, agent: str, allow_privileged_role: bool
+) -> None:
     """A dbt project (dbt-duckdb, or dbt-postgres over a PostgreSQL database): sources, staging, marts for a grain, tests."""
     from tools.drafting import draft_dbt_project
 
-    outcome = draft_dbt_project(sources, out, grain=grain, agent=agent, force=force)
+    policy = _policy(allow_privileged_role)
+    outcome = draft_dbt_project(sources, out, grain=grain, agent=agent, force=force, policy=policy)
     _report(outcome, agent, f"next: cd {out} && DBT_PROFILES_DIR=. dbt build")
 
 
@@ -97,11 +115,21 @@ def pipeline_run(directory: Path, steps: tuple[str, ...], fmt: str) -> None:
 @click.option("--export-dbt", "export", type=click.Path(path_type=Path), default=None, help="Also write the checks as dbt tests here.")
 @_force
 @_agent
-def quality(sources: tuple[str, ...], fmt: str, state: Path | None, export: Path | None, force: bool, agent: str) -> None:
+@_privileged
+def quality(
+    sources: tuple[str, ...],
+    fmt: str,
+    state: Path | None,
+    export: Path | None,
+    force: bool,
+    agent: str,
+    allow_privileged_role: bool,
+) -> None:
     """Draft data-quality checks from the sources' profile and run them; exit 1 when one fails."""
     from tools.drafting import check_quality, export_quality_tests
 
-    report = check_quality(sources, state_dir=state or _home() / "quality")
+    policy = _policy(allow_privileged_role)
+    report = check_quality(sources, state_dir=state or _home() / "quality", policy=policy)
     click.echo(json.dumps(report.to_dict(), indent=2) if fmt == "json" else report.to_text())
     if export is not None:
         outcome = export_quality_tests(sources, export, agent=agent, force=force)

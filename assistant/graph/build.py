@@ -17,11 +17,13 @@ from typing import Any
 
 from assistant import events
 from assistant.backends.base import ModelBackend, ModelRequest, ModelTurn, TextBlock, ToolSpec, ToolUseBlock
+from assistant.backends.brief import AgentBrief
 from assistant.graph import messages as msg
-from assistant.graph.briefs import AgentBrief, agent_brief, coordinator_brief, render_brief
+from assistant.graph.briefs import agent_brief, coordinator_brief, render_brief
 from assistant.graph.sqlcheck import MAX_REPAIRS, check_text, failure_note, repair_request
 from assistant.graph.state import AgentInput, AgentNote, AgentOutput, AgentState, GraphState, Role, Turn
-from assistant.roster import COORDINATOR, LEAD, MAX_COLLABORATORS, Persona
+from assistant.roster import COORDINATOR, Persona
+from assistant.routing.route import LEAD, MAX_COLLABORATORS
 from assistant.toolbox import AgentTool, ToolContext
 from assistant.toolbox.calls import approval_request, run_call
 from assistant.toolbox.memory import context_for

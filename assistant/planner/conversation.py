@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.backends.base import ModelRequest, TextBlock, ToolResultBlock, ToolUseBlock
-from assistant.graph.briefs import AgentBrief
-from assistant.toolbox.catalog import schema_brief
+from assistant.backends.brief import AgentBrief
+from tools.catalog.relevance import schema_brief
 
 
 @dataclass

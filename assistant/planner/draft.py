@@ -15,6 +15,7 @@ from assistant.planner.actions import Action, Call, Reply
 from assistant.planner.conversation import Conversation
 from assistant.planner.sources import has_sources, no_sources, source_tables
 from assistant.planner.sql_repair import schema_columns
+from assistant.planner.tables import named_tables
 
 # A request to make an artifact, whatever the verb, per language (English, zh-TW, Korean).
 MAKE = {
@@ -74,27 +75,6 @@ def drafting_tool(text: str) -> str | None:
 
 def asks_commit(text: str) -> bool:
     return bool(re.search(r"commit (message|msg)|提交訊息|커밋 메(시|세)지", text.lower()))
-
-
-def _forms(table: str) -> list[str]:
-    """How a table's rows are named in prose: `order_items` -> order items, order item, order_item."""
-    spaced = table.lower().replace("_", " ")
-    singular = re.sub(r"(ies)$", "y", spaced) if spaced.endswith("ies") else re.sub(r"s$", "", spaced)
-    return list(dict.fromkeys([spaced, singular, table.lower(), singular.replace(" ", "_")]))
-
-
-def named_tables(text: str, tables: list[str]) -> list[str]:
-    """The catalog tables the text names (plural or singular, spaces or underscores), longest names first."""
-    lowered = text.lower()
-    found = []
-    for table in sorted(tables, key=len, reverse=True):
-        for form in _forms(table):
-            pattern = rf"\b{re.escape(form)}\b"
-            if re.search(pattern, lowered):
-                found.append(table)
-                lowered = re.sub(pattern, " ", lowered)  # `order items` must not also count as `orders`
-                break
-    return found
 
 
 def pipeline_options(text: str, tables: list[str], columns: dict[str, set[str]]) -> dict[str, Any]:

@@ -7,6 +7,8 @@ from typing import Any
 from assistant.planner import write
 from assistant.planner.actions import Action, Call, Reply
 from assistant.planner.conversation import Conversation
+from assistant.planner.tables import named_tables
+from tools.words import singular
 
 
 def source_tables(conv: Conversation) -> list[str]:
@@ -41,8 +43,6 @@ def inspect(conv: Conversation, system: str) -> Action:
 
 def _call_on_named_tables(conv: Conversation, tool: str) -> Action:
     """Call `tool` on the tables the request names, or on every table when it names none."""
-    from assistant.planner.draft import named_tables
-
     tables = source_tables(conv)
     return Call(tool, {"tables": named_tables(conv.request, tables) or tables})
 
@@ -82,8 +82,7 @@ def profile(conv: Conversation, system: str) -> Action:
 
 def _broken_keys(table: dict[str, Any]) -> list[dict[str, Any]]:
     """Columns named like the table's identifier (`order_id` in orders, or `id`) with repeated values."""
-    name = table["name"].lower()
-    stem = name[:-3] + "y" if name.endswith("ies") else name.rstrip("s")
+    stem = singular(table["name"])
     return [
         c
         for c in table["profile"]["columns"]

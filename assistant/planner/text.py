@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 
-from assistant.toolbox.catalog import singular
+from tools.words import singular
 
 WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*|[^\W\d_]+", re.UNICODE)
 STOPWORDS = frozenset(

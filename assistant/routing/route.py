@@ -14,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from assistant.roster import LEAD, MAX_COLLABORATORS
 from assistant.routing.cards import RoutingCard
 from assistant.routing.rank import rank
 
+LEAD = "data-engineer"  # leads every request that does not plainly belong to another persona alone
+MAX_COLLABORATORS = 2  # most requests need zero, one or two specialists
 MIN_SCORE = 4.0
 SUPPORT_RATIO = 0.5
 KEEP_RATIO = 0.8

@@ -117,7 +117,9 @@ def _prepare(context: ToolContext, tool: str, arguments: dict[str, Any]) -> Prep
         o = _draft_options(arguments)
         sources, target = _sources(context), _target(context, arguments)
         if tool == "draft_dbt_project":
-            _prepared[key] = prepare_dbt_project(sources, target, grain=o["grain"], tables=o["tables"])
+            _prepared[key] = prepare_dbt_project(
+                sources, target, grain=o["grain"], tables=o["tables"], policy=context.sql_policy
+            )
         else:
             history = tuple(o["history"]) if o["history"] is not None else None
             options = PipelineOptions(history, tuple(o["track"]), o["event_time"])
@@ -164,7 +166,7 @@ def planned_changes(tool: str):  # noqa: ANN202
 def check_quality(context: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
     from tools.drafting import check_quality as run_checks
 
-    report = run_checks(_sources(context))
+    report = run_checks(_sources(context), policy=context.sql_policy)
     return ToolOutput(report.to_dict())
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.planner.draft import drafting_tool, grain_table, named_tables
+from assistant.planner.draft import drafting_tool, grain_table
+from assistant.planner.tables import named_tables
 from tools.attribution.message import fit_header
 from tests.agents.conftest import final
 

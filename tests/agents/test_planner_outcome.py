@@ -78,7 +78,8 @@ def test_ask_json_shows_outcome_and_reading_and_a_decline_exits_3(run_cli) -> No
 
 
 def test_the_typed_brief_survives_the_checkpointer_as_plain_data() -> None:
-    from assistant.graph.briefs import AgentBrief, Note, PastTurn, agent_brief
+    from assistant.backends.brief import AgentBrief, Note, PastTurn
+    from assistant.graph.briefs import agent_brief
     from assistant.reading import Verdict
     from tools.catalog import read_source
 

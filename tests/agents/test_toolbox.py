@@ -117,7 +117,7 @@ def test_a_thousand_tables_list_in_pages(tmp_path: Path) -> None:
 
 
 def test_a_wide_tables_brief_shows_its_keys_and_the_columns_the_request_names(tmp_path: Path) -> None:
-    from assistant.toolbox.catalog import schema_brief
+    from tools.catalog.relevance import schema_brief
 
     path = tmp_path / "wide.duckdb"
     con = duckdb.connect(str(path))

@@ -70,7 +70,10 @@ def test_a_dbt_project_over_postgresql_builds_green_into_its_own_schema(shop_pg:
 
     before = _snapshot(shop_pg)
     out = tmp_path / "shop_dbt"
-    result = run_cli("draft", "dbt", shop_pg, "--out", str(out), "--grain", "orders")
+    refused = run_cli("draft", "dbt", shop_pg, "--out", str(out), "--grain", "orders")
+    assert refused.code == 2 and "DEA-SQL-PRIVILEGED-ROLE" in refused.err and not out.exists()
+    # The build needs CREATE on the database, which a read-only role lacks: the user opts in.
+    result = run_cli("draft", "dbt", shop_pg, "--out", str(out), "--grain", "orders", "--allow-privileged-role")
     assert result.code == 0, result.err
 
     profiles = (out / "profiles.yml").read_text()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tools.drafting.dbt import draft_dbt
 from tools.drafting.names import quote
-from tools.drafting.pipeline import CHECKS_FILE, DEFAULT_LOOKBACK, SPEC_FILE, PipelineOptions, PipelineSpec, draft_pipeline
+from tools.drafting.pipeline import DEFAULT_LOOKBACK, PipelineOptions, draft_pipeline
 from tools.drafting.plan import CHECKABLE, DBT_DRAFTABLE, SourcePlan, load_plan
 from tools.drafting.quality import (
     QualityReport,
@@ -20,8 +20,10 @@ from tools.drafting.quality import (
     record_counts,
     staged_checks,
 )
+from tools.drafting.spec import CHECKS_FILE, SPEC_FILE, PipelineSpec
 from tools.drafting.writer import DEFAULT_AGENT, FileChange, WrittenFile, plan_changes, write_files
 from tools.errors import FAILURE, DeassistError
+from tools.sql.policy import SqlPolicy
 
 
 @dataclass
@@ -53,10 +55,17 @@ class DraftOutcome:
         return [w for w in self.written if w.change.action == "beside"]
 
 
-def prepare_dbt_project(sources: Sequence[str], out: Path, *, grain: str | None = None, tables: Sequence[str] = ()) -> PreparedDraft:
+def prepare_dbt_project(
+    sources: Sequence[str],
+    out: Path,
+    *,
+    grain: str | None = None,
+    tables: Sequence[str] = (),
+    policy: SqlPolicy | None = None,
+) -> PreparedDraft:
     """A dbt project for the sources (or the named tables of them): dbt-duckdb, or dbt-postgres over one
     PostgreSQL database; every model validated in the project's dialect."""
-    plan = load_plan(sources, tables=tables, kinds=DBT_DRAFTABLE)
+    plan = load_plan(sources, tables=tables, kinds=DBT_DRAFTABLE, policy=policy)
     violations = measure_violations(plan)
     draft = draft_dbt(plan, grain=grain, project=out.resolve().name or "warehouse")
     notes = [*draft.notes, *(v.note for v in violations)]
@@ -104,10 +113,16 @@ def write_draft(
 
 
 def draft_dbt_project(
-    sources: Sequence[str], out: Path, *, grain: str | None = None, agent: str = DEFAULT_AGENT, force: bool = False
+    sources: Sequence[str],
+    out: Path,
+    *,
+    grain: str | None = None,
+    agent: str = DEFAULT_AGENT,
+    force: bool = False,
+    policy: SqlPolicy | None = None,
 ) -> DraftOutcome:
     """A dbt project for the sources, every model validated before it is written."""
-    return write_draft(prepare_dbt_project(sources, out, grain=grain), agent=agent, force=force)
+    return write_draft(prepare_dbt_project(sources, out, grain=grain, policy=policy), agent=agent, force=force)
 
 
 def draft_pipeline_project(
@@ -147,13 +162,15 @@ def rehearse(plan: SourcePlan, files: dict[str, str]) -> None:
         conn.close()
 
 
-def check_quality(sources: Sequence[str], *, state_dir: Path | None = None) -> QualityReport:
+def check_quality(
+    sources: Sequence[str], *, state_dir: Path | None = None, policy: SqlPolicy | None = None
+) -> QualityReport:
     """Draft checks from what the sources mean and run them on the sources' rows (typed, not
     deduplicated); files, DuckDB, SQLite and PostgreSQL, databases read-only.
 
     With `state_dir`, row counts are compared with the last run recorded there, and this run is recorded.
     """
-    plan = load_plan(sources, kinds=CHECKABLE)
+    plan = load_plan(sources, kinds=CHECKABLE, policy=policy)
     label = " ".join(sources)
     history = previous_counts(state_dir, label) if state_dir else {}
     report, counts = staged_checks(plan, draft_checks(plan), previous=history, source=label)

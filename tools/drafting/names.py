@@ -55,14 +55,5 @@ def unique(names: list[str]) -> list[str]:
     return result
 
 
-def singular(word: str) -> str:
-    word = word.lower()
-    if word.endswith("ies"):
-        return word[:-3] + "y"
-    if word.endswith(("ses", "xes")):
-        return word[:-2]
-    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
-
-
 def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'

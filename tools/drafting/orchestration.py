@@ -8,7 +8,7 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from tools.drafting.pipeline import PipelineSpec
+from tools.drafting.spec import PipelineSpec
 from tools.errors import FAILURE, DeassistError
 
 Edges = set[tuple[str, str]]

@@ -15,54 +15,20 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 
 from tools.drafting.dbt import Draft, choose_grain, staging_select
 from tools.drafting.names import quote
+from tools.drafting.orchestration import airflow_dag
 from tools.drafting.plan import PlannedColumn, SourcePlan, TablePlan
 from tools.drafting.quality import draft_checks
+from tools.drafting.spec import CHECKS_FILE, SPEC_FILE, PipelineSpec, Step
 from tools.errors import DeassistError
 
-SPEC_FILE = "pipeline.json"
-CHECKS_FILE = "quality/checks.json"
 DEFAULT_LOOKBACK = "3 days"
 LOOKBACK = re.compile(r"^\d{1,4} (minute|hour|day|week)s?$")
 BATCH = "getvariable('deassist_batch')"
 STARTED = "getvariable('deassist_started')"
-
-
-@dataclass
-class Step:
-    name: str
-    sql: str  # file relative to the pipeline directory
-    depends_on: list[str] = field(default_factory=list)
-    checks: list[str] = field(default_factory=list)  # tables whose quality checks run after this step
-
-
-@dataclass
-class PipelineSpec:
-    name: str
-    warehouse: str  # DuckDB file, relative to the pipeline directory
-    attach: dict[str, str]  # alias -> source DuckDB file (attached read-only)
-    lookback: str
-    steps: list[Step]
-    relations: dict[str, str]  # table -> relation the quality checks read (silver)
-    pii: dict[str, list[str]]
-    # Files and folders the bronze steps read (attached DuckDB files are in `attach`): with the
-    # pipeline folder, all a run may read.
-    sources: list[str] = field(default_factory=list)
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), indent=2) + "\n"
-
-    @classmethod
-    def from_json(cls, text: str) -> PipelineSpec:
-        data = json.loads(text)
-        data["steps"] = [Step(**s) for s in data["steps"]]
-        return cls(**data)
-
-    def step(self, name: str) -> Step | None:
-        return next((s for s in self.steps if s.name == name), None)
 
 
 @dataclass(frozen=True)
@@ -85,8 +51,6 @@ def draft_pipeline(
     lookback: str = DEFAULT_LOOKBACK,
     options: PipelineOptions = PipelineOptions(),
 ) -> Draft:
-    from tools.drafting.orchestration import airflow_dag
-
     if not LOOKBACK.match(lookback):
         raise DeassistError("DEA-DRAFT-LOOKBACK", f"lookback {lookback!r}: give a number and a unit, e.g. '3 days' or '12 hours'")
     fact = choose_grain(plan, grain)

@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from tools.catalog.model import Catalog, Table
-from tools.drafting.names import quote, safe_name, singular, snake_case, unique
+from tools.drafting.names import quote, safe_name, snake_case, unique
 from tools.errors import DeassistError
 from tools.profile.model import ColumnProfile, TableProfile
+from tools.sql.policy import SqlPolicy
+from tools.words import singular
 
 NUMERIC = re.compile(r"^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|REAL|DECIMAL.*)$")
 TEMPORAL = re.compile(r"^(DATE|TIMESTAMP.*)$")
@@ -134,6 +136,7 @@ class SourcePlan:
     tables: list[TablePlan]
     attachments: dict[str, str]  # DuckDB database file -> alias it is attached as (read-only)
     notes: list[str] = field(default_factory=list)
+    policy: SqlPolicy | None = None  # how the sources may be read again (checks, violations)
 
     def table(self, name: str) -> TablePlan:
         wanted = {name, name.lower(), snake_case(name)}
@@ -152,8 +155,11 @@ def absolute_sources(sources: Sequence[str]) -> list[str]:
     return [str(Path(s).resolve()) if os.path.exists(s) else s for s in sources]
 
 
-def load_plan(sources: Sequence[str], *, tables: Sequence[str] = (), kinds: set[str] = DRAFTABLE) -> SourcePlan:
-    """Read, profile and plan the sources (of `kinds`), or only the named tables of them."""
+def load_plan(
+    sources: Sequence[str], *, tables: Sequence[str] = (), kinds: set[str] = DRAFTABLE, policy: SqlPolicy | None = None
+) -> SourcePlan:
+    """Read, profile and plan the sources (of `kinds`), or only the named tables of them; `policy` says
+    whether a privileged PostgreSQL role may read them (`tools.sql.policy`)."""
     from tools.catalog import load_catalog
     from tools.profile import profile_catalog
 
@@ -175,7 +181,7 @@ def load_plan(sources: Sequence[str], *, tables: Sequence[str] = (), kinds: set[
             "a dbt project over PostgreSQL reads one PostgreSQL database only (one adapter, one connection); "
             "draft the other sources separately",
         )
-    return plan_sources(catalog, profile_catalog(catalog, sample=0, show_pii=False))
+    return plan_sources(catalog, profile_catalog(catalog, sample=0, show_pii=False, policy=policy), policy)
 
 
 def _named(catalog: Catalog, names: Sequence[str]) -> list[Table]:
@@ -189,14 +195,14 @@ def _named(catalog: Catalog, names: Sequence[str]) -> list[Table]:
     return found
 
 
-def plan_sources(catalog: Catalog, profiles: list[TableProfile]) -> SourcePlan:
+def plan_sources(catalog: Catalog, profiles: list[TableProfile], policy: SqlPolicy | None = None) -> SourcePlan:
     attachments: dict[str, str] = {}
     for table in catalog.tables:
         if table.source.kind == "duckdb" and table.source.location not in attachments:
             attachments[table.source.location] = f"src{len(attachments) + 1}"
     names = unique([snake_case(p.table.name) for p in profiles])
     plans = [_plan_table(p, name, attachments) for p, name in zip(profiles, names, strict=True)]
-    plan = SourcePlan(plans, attachments)
+    plan = SourcePlan(plans, attachments, policy=policy)
     for table in plans:
         if table.key and not table.key_unique_in_source:
             plan.notes.append(
@@ -290,7 +296,7 @@ def _find_links(plan: SourcePlan) -> None:
                     candidates.append((child, column, parent))
     if not candidates:
         return
-    engine = ProfileEngine(row_limit=10_000_000, tables=[t.table for t in plan.tables])
+    engine = ProfileEngine(row_limit=10_000_000, tables=[t.table for t in plan.tables], policy=plan.policy)
     try:
         relations = {id(t): engine.relation(t.table)[0] for t in plan.tables}
         for child, column, parent in candidates:

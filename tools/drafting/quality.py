@@ -224,7 +224,7 @@ def staged_checks(plan: SourcePlan, checks: list[Check], *, previous: Mapping[st
     from tools.errors import DeassistError
     from tools.profile.engine import ProfileEngine
 
-    engine = ProfileEngine(row_limit=STAGED_ROWS, tables=[t.table for t in plan.tables])
+    engine = ProfileEngine(row_limit=STAGED_ROWS, tables=[t.table for t in plan.tables], policy=plan.policy)
     try:
         relations = {}
         for table in plan.tables:

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tools.drafting.pipeline import CHECKS_FILE, SPEC_FILE, PipelineSpec, Step
 from tools.drafting.quality import Check, QualityReport, previous_counts, record_counts, run_checks
+from tools.drafting.spec import CHECKS_FILE, SPEC_FILE, PipelineSpec, Step
 from tools.duckdb_sandbox import connect_duckdb
 from tools.errors import FAILURE, DeassistError
 

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from tools.memory.model import Entity
 from tools.memory.store import MemoryStore
+from tools.words import split_words
 
 # Newest observations kept per entity in an agent's context; the rest are a `memory search` away.
 OBSERVATIONS_PER_ENTITY = 5
 MAX_CONTEXT_CHARS = 4000
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.lower())
 
 
 def mentioned_entities(request: str, names: Iterable[str]) -> list[str]:
@@ -23,10 +19,10 @@ def mentioned_entities(request: str, names: Iterable[str]) -> list[str]:
     A name matches when its words appear together in the request, however they are joined:
     `orders_etl` is mentioned by "orders_etl", "orders-etl" and "the orders ETL".
     """
-    words = _words(request)
+    words = split_words(request)
     found: list[tuple[int, int, str]] = []
     for name in names:
-        parts = _words(name)
+        parts = split_words(name)
         if not parts:
             continue
         for start in range(len(words) - len(parts) + 1):

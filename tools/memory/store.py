@@ -39,6 +39,7 @@ from tools.memory.model import (
     Relation,
     SearchHit,
 )
+from tools.words import split_words
 
 MEMORY_FILE = Path(".deassist") / "memory.duckdb"
 
@@ -524,10 +525,11 @@ def _snapshot(con: duckdb.DuckDBPyConnection) -> MemorySnapshot:
 
 def _search_words(query: str) -> list[str]:
     words = []
-    for word in re.findall(r"[a-z0-9]+", query.lower()):
+    for word in split_words(query):
         if len(word) < 2 or word in _STOP_WORDS:
             continue
-        # A plural finds its singular: "pipelines" finds "pipeline".
+        # A stem for substring search, not `tools.words.singular`: "pipelines" -> "pipeline" finds both
+        # forms, where "categories" -> "category" would miss the plural.
         word = word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
         if word not in words:
             words.append(word)

@@ -21,6 +21,7 @@ from tools.profile.engine import ProfileEngine, quote_ident, read_error
 from tools.profile.model import ColumnProfile, ForeignKeyCandidate, TableProfile, TopValue
 from tools.profile.semantic import is_pii, mask, semantic_type_of
 from tools.sql.policy import SqlPolicy
+from tools.words import singular
 
 DEFAULT_SAMPLE = 5
 # Up to this many rows, distinct counts are exact; above, HyperLogLog estimates (a few % off).
@@ -305,19 +306,10 @@ def _mask_profile(profile: TableProfile) -> None:
             row[column.name] = mask(row.get(column.name))
 
 
-def _singular(word: str) -> str:
-    word = word.lower()
-    if word.endswith("ies"):
-        return word[:-3] + "y"
-    if word.endswith(("ses", "xes")):
-        return word[:-2]
-    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
-
-
 def _name_affinity(child_column: str, parent_table: str, parent_column: str) -> bool:
     """Does a child column's name point at a parent's key (customer_id -> customers.customer_id/id)?"""
     child, key = child_column.lower(), parent_column.lower()
-    names = {parent_table.lower(), _singular(parent_table)}
+    names = {parent_table.lower(), singular(parent_table)}
     if child == key and key != "id":
         return True
     if any(child in {f"{n}_{key}", f"{n}{key}", f"{n}_id", f"{n}id"} for n in names):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from assistant.toolbox.catalog import singular
+from tools.words import singular
 
 HERE = Path(__file__).parent / "lexicon"
 LANGUAGES = ("en", "zh-TW", "ko")

@@ -15,7 +15,7 @@ from typing import Any
 
 from assistant.backends.offline.lexicon import units_of
 from assistant.reading import Join
-from assistant.toolbox.catalog import singular
+from tools.words import singular
 from tools.catalog.model import Catalog, Table
 
 NUMERIC = re.compile(r"INT|DECIMAL|NUMERIC|DOUBLE|FLOAT|REAL|MONEY", re.IGNORECASE)

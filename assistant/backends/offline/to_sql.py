@@ -6,7 +6,7 @@ from sqlglot import exp
 
 from assistant.backends.offline.schema import SchemaIndex
 from assistant.reading import Dimension, Filter, Measure, Reading
-from assistant.toolbox.catalog import singular
+from tools.words import singular
 
 COMPARE = {"=": exp.EQ, ">": exp.GT, ">=": exp.GTE, "<": exp.LT, "<=": exp.LTE}
 SQLITE_FORMAT = {"day": "%Y-%m-%d", "week": None, "month": "%Y-%m", "quarter": None, "year": "%Y"}
