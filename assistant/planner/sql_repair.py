@@ -155,26 +155,3 @@ def _group_by(tree: exp.Select, schema: dict[str, set[str]], known: set[str]) ->
         return False
     group.set("expressions", [*group.expressions, *missing])
     return True
-
-
-GROUP_BY_ALL = {"duckdb", "snowflake", "databricks", "spark", "clickhouse"}  # dialects that have GROUP BY ALL
-
-
-def expand_group_by_all(sql: str, read: str, write: str) -> str | None:
-    """`GROUP BY ALL` spelled out as the selected non-aggregate expressions, for a target without it."""
-    if write in GROUP_BY_ALL:
-        return None
-    try:
-        tree = sqlglot.parse_one(sql, read=GLOT.get(read, read))
-    except SqlglotError:
-        return None
-    changed = False
-    for select in tree.find_all(exp.Select):
-        group = select.args.get("group")
-        if group is None or not group.args.get("all"):
-            continue
-        keys = [e.this if isinstance(e, exp.Alias) else e for e in select.expressions]
-        keys = [k.copy() for k in keys if not _has_aggregate(k) and not isinstance(k, (exp.Literal, exp.Star))]
-        select.set("group", exp.Group(expressions=keys) if keys else None)
-        changed = True
-    return tree.sql(dialect=GLOT.get(read, read)) if changed else None

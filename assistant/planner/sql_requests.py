@@ -213,9 +213,6 @@ def transpile(conv: Conversation, system: str) -> Action:
     source = _source_dialect(text, sql, "duckdb")
     done = conv.last("transpile_sql")
     if done is None:
-        from assistant.planner.sql_repair import expand_group_by_all
-
-        sql = expand_group_by_all(sql, source, target) or sql
         return Call("transpile_sql", {"sql": sql, "from_dialect": source, "to_dialect": target})
     lang = conv.language
     parts = [write.heading(lang, "transpiled")]
@@ -226,11 +223,15 @@ def transpile(conv: Conversation, system: str) -> Action:
         parts.append(f"From {source} to {target}:")
         parts.append(write.fence(done.output["sql"], tag))
         warnings = done.output.get("warnings") or []
+        rewrites = done.output.get("rewrites") or []
+        if rewrites:
+            parts.append("Rewritten for the target:")
+            parts.extend(f"- {r}" for r in rewrites)
         if warnings:
             parts.append("What does not carry over faithfully:")
             parts.extend(f"- {w['message']}" for w in warnings)
-        else:
-            parts.append("Every construct carried over (sqlglot reported no loss).")
+        elif done.output.get("checked"):
+            parts.append(f"No problem found: {done.output['checked']}.")
     parts.append(write.label(lang))
     return Reply("\n\n".join(parts))
 

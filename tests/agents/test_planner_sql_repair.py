@@ -91,14 +91,6 @@ def test_source_and_target_dialects_are_read_from_the_request(request_text: str,
     assert (target_dialect(text, "select 1"), _source_dialect(text, "select 1", "duckdb")) == (target, source)
 
 
-def test_group_by_all_is_spelled_out_for_a_target_without_it() -> None:
-    from assistant.planner.sql_repair import expand_group_by_all
-
-    sql = "SELECT depot, upper(make) AS m, SUM(km) FROM trips GROUP BY ALL"
-    assert expand_group_by_all(sql, "duckdb", "sqlite") == "SELECT depot, UPPER(make) AS m, SUM(km) FROM trips GROUP BY depot, UPPER(make)"
-    assert expand_group_by_all(sql, "duckdb", "snowflake") is None
-
-
 def test_a_query_is_transpiled_from_the_dialect_the_request_names(ask, fleet: Path) -> None:
     request = "Make this T-SQL work in DuckDB:\n\n```sql\nSELECT TOP 2 make, ISNULL(fuel, '-') AS fuel FROM vehicles ORDER BY make\n```"
     answer = final(ask(request, [fleet], auto_approve=True))
