@@ -8,6 +8,7 @@ import struct
 import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,9 +80,9 @@ def _dsn_for(base: str, dbname: str) -> str:
     return make_conninfo(**(conninfo_to_dict(base) | {"dbname": dbname}))
 
 
-@pytest.fixture(scope="module")
-def pg_database(pg_dsn: str) -> Iterator[str]:
-    """A fresh database with a unique name, dropped afterwards; yields its connection string."""
+@contextmanager
+def fresh_database(pg_dsn: str) -> Iterator[str]:
+    """A new database with a unique name, dropped afterwards; yields its connection string."""
     import psycopg
 
     name = f"deassist_catalog_{uuid.uuid4().hex[:10]}"
@@ -92,6 +93,12 @@ def pg_database(pg_dsn: str) -> Iterator[str]:
     finally:
         with psycopg.connect(pg_dsn, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def pg_database(pg_dsn: str) -> Iterator[str]:
+    with fresh_database(pg_dsn) as dsn:
+        yield dsn
 
 
 @pytest.fixture(scope="module")

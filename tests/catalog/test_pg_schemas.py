@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from tests.catalog.conftest import _dsn_for
+from tests.catalog.conftest import fresh_database
 from tools.catalog import load_catalog
 from tools.catalog.model import Catalog
 from tools.catalog.render import render_catalog
@@ -34,19 +31,6 @@ def ops_pg(pg_database: str) -> str:
     with psycopg.connect(pg_database, autocommit=True) as conn:
         conn.execute(OPS)
     return pg_database
-
-
-@contextmanager
-def fresh_database(pg_dsn: str) -> Iterator[str]:
-    name = f"deassist_roundtrip_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(pg_dsn, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield _dsn_for(pg_dsn, name)
-    finally:
-        with psycopg.connect(pg_dsn, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
 
 def duckdb_spelling(type_sql: str, dialect: str) -> str:
     """A type in DuckDB's spelling, so engines compare; DuckDB keeps no VARCHAR length."""
